@@ -1,0 +1,19 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import type { TokenAbility } from '#domain/roles'
+import { ForbiddenException } from '#exceptions/auth_exceptions'
+
+/*
+ * Refuses with 403 unless the request's access token carries the ability (or
+ * `*`). Runs before the controller, so a token without the ability learns
+ * nothing about whether a resource exists.
+ */
+export default class TokenAbilityMiddleware {
+  async handle(ctx: HttpContext, next: NextFn, ability: TokenAbility) {
+    const token = ctx.auth.use('api').user?.currentAccessToken
+    if (!token || !token.allows(ability)) {
+      throw new ForbiddenException(`This token lacks the "${ability}" ability`)
+    }
+    return next()
+  }
+}

@@ -1,0 +1,49 @@
+import { DateTime } from 'luxon'
+import hash from '@adonisjs/core/services/hash'
+import { compose } from '@adonisjs/core/helpers'
+import { BaseModel, beforeSave, column } from '@adonisjs/lucid/orm'
+import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
+import { DbAccessTokensProvider, type AccessToken } from '@adonisjs/auth/access_tokens'
+import { type Role } from '#domain/roles'
+
+const AuthFinder = withAuthFinder(hash, { uids: ['email'], passwordColumnName: 'password' })
+
+export default class User extends compose(BaseModel, AuthFinder) {
+  static accessTokens = DbAccessTokensProvider.forModel(User, {
+    prefix: 'pat_',
+    table: 'auth_access_tokens',
+    type: 'api_token',
+  })
+
+  declare currentAccessToken?: AccessToken
+
+  @column({ isPrimary: true })
+  declare id: string
+
+  @column()
+  declare email: string
+
+  @column()
+  declare fullName: string | null
+
+  @column({ serializeAs: null })
+  declare password: string
+
+  @column()
+  declare role: Role
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @beforeSave()
+  static normalizeEmail(user: User) {
+    if (user.$dirty.email) user.email = user.email.trim().toLowerCase()
+  }
+
+  static findByEmail(email: string) {
+    return this.findBy('email', email.trim().toLowerCase())
+  }
+}

@@ -1,0 +1,60 @@
+import { args, BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { isTokenAbility, TOKEN_ABILITIES } from '#domain/roles'
+
+export default class TokensCreate extends BaseCommand {
+  static commandName = 'tokens:create'
+  static description = 'Create an API access token for a user and print only the token on stdout'
+  static options: CommandOptions = { startApp: true }
+
+  @args.string({ description: 'Email of the user who owns the token' })
+  declare email: string
+
+  @flags.string({
+    description: `Comma list of abilities (${TOKEN_ABILITIES.join(', ')}) or *`,
+    required: true,
+  })
+  declare abilities: string
+
+  @flags.string({ description: 'Token name shown in the dashboard', default: 'cli' })
+  declare name: string
+
+  @flags.string({ description: 'Lifetime, e.g. "30 days" or "12h"; never expires when omitted' })
+  declare expiresIn?: string
+
+  async run() {
+    const abilities = this.abilities
+      .split(',')
+      .map((ability) => ability.trim())
+      .filter(Boolean)
+    const unknown = abilities.filter((ability) => !isTokenAbility(ability))
+    if (abilities.length === 0 || unknown.length > 0) {
+      this.logger.error(`Unknown abilities: ${unknown.join(', ') || '(none given)'}`)
+      this.exitCode = 1
+      return
+    }
+    if (
+      this.expiresIn !== undefined &&
+      !/^\d+\s*(ms|s|m|h|d|days?|hours?|minutes?|weeks?|w|y|years?)$/i.test(this.expiresIn.trim())
+    ) {
+      this.logger.error('--expires-in must look like "30 days", "12h" or "90m"')
+      this.exitCode = 1
+      return
+    }
+
+    const { default: User } = await import('#models/user')
+    const { CreateToken } = await import('#actions/tokens/create_token')
+    const user = await User.findByEmail(this.email)
+    if (!user) {
+      this.logger.error(`No user with email ${this.email}`)
+      this.exitCode = 1
+      return
+    }
+    const { secret } = await new CreateToken().handle(user, {
+      name: this.name,
+      abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
+      expiresIn: this.expiresIn?.trim(),
+    })
+    process.stdout.write(`${secret}\n`)
+  }
+}

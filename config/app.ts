@@ -1,0 +1,22 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/core/http'
+
+export const appUrl = env.get('APP_URL', `http://localhost:${env.get('PORT')}`)
+
+export const http = defineConfig({
+  /* Every request gets an id; an incoming X-Request-Id is kept (see request_id middleware). */
+  generateRequestId: true,
+  /* Edge forms send DELETE/PATCH as POST with ?_method= */
+  allowMethodSpoofing: true,
+  useAsyncLocalStorage: true,
+  trustProxy: () => true,
+  cookie: {
+    domain: '',
+    path: '/',
+    maxAge: '2h',
+    httpOnly: true,
+    secure: app.inProduction,
+    sameSite: 'lax',
+  },
+})

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what a fresh clone lacks, so `npm start` and `npm test` work alone:
+# npm packages (which bring Node 24), Debian's Chromium for browser tests when
+# running as root, and a .env made from .env.example with a fresh APP_KEY.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[setup] installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get > /dev/null; then
+    echo "[setup] installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  else
+    echo "[setup] warning: /usr/bin/chromium is missing and cannot be installed (not root); browser tests will fail" >&2
+  fi
+fi
+
+if [ ! -f .env ]; then
+  key="$(node_modules/.bin/node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('base64url'))")"
+  sed "s|^APP_KEY=.*|APP_KEY=${key}|" .env.example > .env
+  echo "[setup] created .env from .env.example"
+fi

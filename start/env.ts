@@ -1,0 +1,57 @@
+/*
+ * Every environment variable the application reads, validated at boot. A
+ * missing or malformed value stops the process with a message naming it.
+ * Defaults here are the ones that work on a developer machine with local
+ * PostgreSQL and RabbitMQ; `.env.example` documents each of them.
+ */
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  APP_NAME: Env.schema.string.optional(),
+  APP_KEY: Env.schema.secret(),
+  APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  HOST: Env.schema.string({ format: 'host' }),
+  PORT: Env.schema.number(),
+  LOG_LEVEL: Env.schema.enum.optional([
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ] as const),
+  SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
+
+  /* PostgreSQL */
+  DB_HOST: Env.schema.string.optional({ format: 'host' }),
+  DB_PORT: Env.schema.number.optional(),
+  DB_USER: Env.schema.string.optional(),
+  DB_PASSWORD: Env.schema.string.optional(),
+  DB_DATABASE: Env.schema.string.optional(),
+  DB_POOL_MAX: Env.schema.number.optional(),
+
+  /* RabbitMQ */
+  RABBITMQ_URL: Env.schema.string.optional(),
+  RABBITMQ_MANAGEMENT_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+
+  /* Processes started by `npm start` */
+  START_PROCESSES: Env.schema.string.optional(),
+
+  /* Money and idempotency */
+  FEE_BPS: Env.schema.number.optional(),
+  MAX_AMOUNT_MINOR: Env.schema.string.optional(),
+  IDEMPOTENCY_TTL_HOURS: Env.schema.number.optional(),
+
+  /* Payment provider and worker */
+  PROVIDER_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  PROVIDER_TIMEOUT_MS: Env.schema.number.optional(),
+  PROVIDER_WEBHOOK_SECRET: Env.schema.string.optional(),
+  RETRY_MAX_ATTEMPTS: Env.schema.number.optional(),
+  RETRY_BASE_MS: Env.schema.number.optional(),
+  RETRY_MAX_MS: Env.schema.number.optional(),
+  RETRY_JITTER_MS: Env.schema.number.optional(),
+  WORKER_PREFETCH: Env.schema.number.optional(),
+  OUTBOX_RELAY_INTERVAL_MS: Env.schema.number.optional(),
+})

@@ -1,0 +1,57 @@
+/*
+ * Routes. Three surfaces: the JSON API under /api/v1 (Bearer tokens, see
+ * CONTRACT.md), the operator dashboard (session login, Edge pages) and the
+ * service endpoints (health, metrics, OpenAPI). Keep /openapi.json in step:
+ * a test fails when an /api/v1 route is missing from it.
+ */
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const SessionController = () => import('#controllers/operator/session_controller')
+const OverviewController = () => import('#controllers/operator/overview_controller')
+const SectionsController = () => import('#controllers/operator/sections_controller')
+const UsersController = () => import('#controllers/operator/users_controller')
+const TokensController = () => import('#controllers/operator/tokens_controller')
+const MeController = () => import('#controllers/api/me_controller')
+const HealthController = () => import('#controllers/service/health_controller')
+const MetricsController = () => import('#controllers/service/metrics_controller')
+const DocsController = () => import('#controllers/service/docs_controller')
+
+/* Service endpoints: public, no session or token. */
+router.get('/health/live', [HealthController, 'live'])
+router.get('/health/ready', [HealthController, 'ready'])
+router.get('/metrics', [MetricsController, 'show'])
+router.get('/openapi.json', [DocsController, 'openapi'])
+router.get('/docs', [DocsController, 'ui'])
+
+/* JSON API */
+router
+  .group(() => {
+    router.get('/me', [MeController, 'show'])
+  })
+  .prefix('/api/v1')
+  .use(middleware.api())
+
+/* Operator dashboard */
+router
+  .group(() => {
+    router.get('/login', [SessionController, 'create']).as('session.create')
+    router.post('/login', [SessionController, 'store']).as('session.store')
+  })
+  .use([middleware.session(), middleware.shield(), middleware.guest()])
+
+router
+  .group(() => {
+    router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
+    router.get('/', [OverviewController, 'index']).as('overview')
+    router.get('/payouts', [SectionsController, 'payouts']).as('payouts.index')
+    router.get('/accounts', [SectionsController, 'accounts']).as('accounts.index')
+    router.get('/dead-letters', [SectionsController, 'deadLetters']).as('dead_letters.index')
+    router.get('/monitoring', [SectionsController, 'monitoring']).as('monitoring.index')
+
+    router.get('/users', [UsersController, 'index']).as('users.index')
+    router.post('/users', [UsersController, 'store']).as('users.store')
+    router.post('/users/:id/tokens', [TokensController, 'store']).as('tokens.store')
+    router.delete('/tokens/:id', [TokensController, 'destroy']).as('tokens.destroy')
+  })
+  .use([middleware.session(), middleware.shield(), middleware.auth()])
