@@ -8,6 +8,8 @@ const payoutsConfig = {
   feeBps: env.get('FEE_BPS', 200),
   maxAmountMinor: BigInt(env.get('MAX_AMOUNT_MINOR', '100000000000')),
   idempotencyTtlHours: env.get('IDEMPOTENCY_TTL_HOURS', 24),
+  /* A key in flight for longer than this is taken to be abandoned (crashed request). */
+  idempotencyStaleLockSeconds: env.get('IDEMPOTENCY_LOCK_TIMEOUT_SECONDS', 60),
   provider: {
     url: env.get('PROVIDER_URL', 'http://127.0.0.1:4010'),
     timeoutMs: env.get('PROVIDER_TIMEOUT_MS', 5000),

@@ -43,6 +43,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   FEE_BPS: Env.schema.number.optional(),
   MAX_AMOUNT_MINOR: Env.schema.string.optional(),
   IDEMPOTENCY_TTL_HOURS: Env.schema.number.optional(),
+  IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: Env.schema.number.optional(),
 
   /* Payment provider and worker */
   PROVIDER_URL: Env.schema.string.optional({ format: 'url', tld: false }),

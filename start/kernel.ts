@@ -32,4 +32,5 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   api: () => import('#middleware/api_middleware'),
   ability: () => import('#middleware/token_ability_middleware'),
+  idempotency: () => import('#middleware/idempotency_middleware'),
 })

@@ -6,6 +6,7 @@
  */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import type { TokenAbility } from '#domain/roles'
 
 const SessionController = () => import('#controllers/operator/session_controller')
 const OverviewController = () => import('#controllers/operator/overview_controller')
@@ -13,6 +14,9 @@ const SectionsController = () => import('#controllers/operator/sections_controll
 const UsersController = () => import('#controllers/operator/users_controller')
 const TokensController = () => import('#controllers/operator/tokens_controller')
 const MeController = () => import('#controllers/api/me_controller')
+const AccountsController = () => import('#controllers/api/accounts_controller')
+const DepositsController = () => import('#controllers/api/deposits_controller')
+const TransactionsController = () => import('#controllers/api/transactions_controller')
 const HealthController = () => import('#controllers/service/health_controller')
 const MetricsController = () => import('#controllers/service/metrics_controller')
 const DocsController = () => import('#controllers/service/docs_controller')
@@ -24,10 +28,26 @@ router.get('/metrics', [MetricsController, 'show'])
 router.get('/openapi.json', [DocsController, 'openapi'])
 router.get('/docs', [DocsController, 'ui'])
 
-/* JSON API */
+/*
+ * JSON API. The token's ability is checked first (403 before any lookup),
+ * then Idempotency-Key handling for POST, PATCH and DELETE.
+ */
+const token = (ability: TokenAbility) => [middleware.ability(ability), middleware.idempotency()]
+
 router
   .group(() => {
     router.get('/me', [MeController, 'show'])
+
+    router.post('/accounts', [AccountsController, 'store']).use(token('accounts:write'))
+    router.get('/accounts/:id', [AccountsController, 'show']).use(token('accounts:read'))
+    router.get('/accounts/:id/balance', [AccountsController, 'balance']).use(token('accounts:read'))
+    router
+      .post('/accounts/:id/deposits', [DepositsController, 'store'])
+      .use(token('accounts:write'))
+    router
+      .get('/accounts/:id/transactions', [TransactionsController, 'index'])
+      .use(token('accounts:read'))
+    router.get('/transactions/:id', [TransactionsController, 'show']).use(token('accounts:read'))
   })
   .prefix('/api/v1')
   .use(middleware.api())

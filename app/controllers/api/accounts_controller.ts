@@ -1,0 +1,53 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import Account from '#models/account'
+import { CreateAccount } from '#actions/accounts/create_account'
+import { accountJson } from '#transformers/account_transformer'
+import { balanceAtValidator, createAccountValidator } from '#validators/account'
+import { balanceAt } from '#infrastructure/ledger/ledger'
+import { formatAmount } from '#domain/money'
+import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { uuidParam } from '#controllers/api/support/params'
+import { AccountNotFoundException } from '#exceptions/account_exceptions'
+import db from '@adonisjs/lucid/services/db'
+
+export async function findAccount(id: unknown) {
+  const account = await Account.find(uuidParam(id))
+  if (!account) throw new AccountNotFoundException()
+  return account
+}
+
+@inject()
+export default class AccountsController {
+  constructor(private createAccount: CreateAccount) {}
+
+  /* POST /api/v1/accounts */
+  async store(ctx: HttpContext) {
+    const input = await ctx.request.validateUsing(createAccountValidator)
+    const answer = sealedResponse(ctx, 201, accountJson)
+    const account = await this.createAccount.handle(
+      { externalRef: input.external_ref, currency: input.currency },
+      answer.hooks
+    )
+    answer.send(account)
+  }
+
+  /* GET /api/v1/accounts/:id */
+  async show({ params }: HttpContext) {
+    return accountJson(await findAccount(params.id))
+  }
+
+  /* GET /api/v1/accounts/:id/balance?at= */
+  async balance({ params, request }: HttpContext) {
+    const account = await findAccount(params.id)
+    const { at } = await balanceAtValidator.validate(request.qs())
+    const instant = (at as unknown as Date | undefined) ?? new Date()
+    const balance = at === undefined ? account.balance : await balanceAt(db, account.id, instant)
+    return {
+      account_id: account.id,
+      currency: account.currency,
+      balance: formatAmount(balance, account.currency),
+      at: instant.toISOString(),
+    }
+  }
+}

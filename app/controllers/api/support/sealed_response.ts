@@ -1,0 +1,32 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+
+/*
+ * Renders an action's result as the JSON answer and, when the request holds
+ * an Idempotency-Key, stores that exact answer inside the action's own
+ * transaction (see IdempotencyClaim). Usage:
+ *
+ *   const answer = sealedResponse(ctx, 201, (entry) => transactionJson(entry))
+ *   answer.send(await action.handle(input, answer.hooks))
+ */
+export function sealedResponse<T>(
+  ctx: HttpContext,
+  status: number,
+  render: (result: T) => unknown
+) {
+  let json: string | undefined
+  return {
+    hooks: {
+      beforeCommit: async (trx: TransactionClientContract, result: T) => {
+        json = JSON.stringify(render(result))
+        await ctx.idempotency?.seal(trx, status, json)
+      },
+    },
+    send(result: T) {
+      ctx.response
+        .status(status)
+        .header('Content-Type', 'application/json; charset=utf-8')
+        .send(json ?? JSON.stringify(render(result)))
+    },
+  }
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+
+export interface ClaimRequest {
+  ownerId: string
+  key: string
+  fingerprint: string
+  method: string
+  path: string
+  ttlHours: number
+  staleAfterSeconds: number
+}
+
+export type ClaimOutcome =
+  | { kind: 'claimed'; claimId: string }
+  | { kind: 'replay'; status: number; body: string }
+  | { kind: 'in_flight' }
+  | { kind: 'reused' }
+
+interface KeyRow {
+  fingerprint: string
+  state: 'in_flight' | 'completed'
+  response_status: number | null
+  response_body: string | null
+}
+
+/*
+ * Storage of Idempotency-Key claims and responses (table idempotency_keys).
+ *
+ * A key is claimed with one atomic upsert: it inserts a fresh claim, or takes
+ * over a row that has expired, or one whose request has been in flight for
+ * longer than the stale limit (same fingerprint only). Anything else leaves
+ * the row alone, and the row then tells whether to replay, refuse as in use,
+ * or refuse as reused. Every later write names the claim id, so a request
+ * whose claim was taken over can neither store its response nor, when it
+ * seals inside its own transaction, commit its effect.
+ */
+export class IdempotencyStore {
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    const claimId = randomUUID()
+    for (let round = 0; round < 3; round++) {
+      const claimed = await db.rawQuery(
+        `INSERT INTO idempotency_keys
+           (owner_id, key, fingerprint, method, path, state, claim_id, locked_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, 'in_flight', ?, now(), now() + (? * interval '1 hour'))
+         ON CONFLICT (owner_id, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, method = EXCLUDED.method, path = EXCLUDED.path,
+               state = 'in_flight', claim_id = EXCLUDED.claim_id, response_status = NULL,
+               response_body = NULL, locked_at = now(), created_at = now(),
+               expires_at = EXCLUDED.expires_at
+           WHERE idempotency_keys.expires_at <= now()
+              OR (idempotency_keys.state = 'in_flight'
+                  AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+                  AND idempotency_keys.locked_at <= now() - (? * interval '1 second'))
+         RETURNING claim_id`,
+        [
+          request.ownerId,
+          request.key,
+          request.fingerprint,
+          request.method,
+          request.path,
+          claimId,
+          request.ttlHours,
+          request.staleAfterSeconds,
+        ]
+      )
+      if (claimed.rows[0]?.claim_id === claimId) return { kind: 'claimed', claimId }
+
+      const existing = await db.rawQuery(
+        `SELECT fingerprint, state, response_status, response_body
+           FROM idempotency_keys WHERE owner_id = ? AND key = ?`,
+        [request.ownerId, request.key]
+      )
+      const row = existing.rows[0] as KeyRow | undefined
+      // Released between our two statements: try to claim it again.
+      if (!row) continue
+      if (row.fingerprint !== request.fingerprint) return { kind: 'reused' }
+      if (row.state === 'completed') {
+        return { kind: 'replay', status: row.response_status!, body: row.response_body! }
+      }
+      return { kind: 'in_flight' }
+    }
+    return { kind: 'in_flight' }
+  }
+
+  /* Stores the response; false when the claim was taken over meanwhile. */
+  async complete(
+    client: Pick<TransactionClientContract, 'rawQuery'>,
+    ownerId: string,
+    key: string,
+    claimId: string,
+    status: number,
+    body: string
+  ) {
+    const result = await client.rawQuery(
+      `UPDATE idempotency_keys
+          SET state = 'completed', response_status = ?, response_body = ?, locked_at = now()
+        WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'`,
+      [status, body, ownerId, key, claimId]
+    )
+    return (result.rowCount ?? 0) === 1
+  }
+
+  /* Forgets the key so the client may retry with it (5xx, auth, rate limit, validation). */
+  async release(ownerId: string, key: string, claimId: string) {
+    await db.rawQuery(
+      `DELETE FROM idempotency_keys WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'`,
+      [ownerId, key, claimId]
+    )
+  }
+
+  async prune() {
+    const result = await db.rawQuery(`DELETE FROM idempotency_keys WHERE expires_at <= now()`)
+    return result.rowCount ?? 0
+  }
+}

@@ -1,0 +1,78 @@
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import LedgerEntry, { type LedgerEntryType } from '#models/ledger_entry'
+
+/* Lucid's binding type leaves out null, which pg binds as SQL NULL. */
+type RawBindings = Parameters<TransactionClientContract['rawQuery']>[1]
+
+export interface EntryInput {
+  accountId: string
+  type: LedgerEntryType
+  /* Signed change to the balance, in minor units. */
+  amount: bigint
+  fee: bigint
+  reference?: string | null
+  payoutId?: string | null
+  orderId?: string | null
+  actor?: string | null
+}
+
+/*
+ * Changes a balance and writes its ledger row in one statement. The UPDATE
+ * takes the account row lock and only applies when the balance stays >= 0
+ * (re-checked on the newest row version after waiting for a concurrent
+ * writer); the inserted row carries the resulting balance. Returns null when
+ * the account does not exist or the funds do not cover a debit; the CHECK
+ * constraint on accounts.balance stays the backstop.
+ */
+export async function postEntry(
+  trx: TransactionClientContract,
+  entry: EntryInput
+): Promise<LedgerEntry | null> {
+  const result = await trx.rawQuery(
+    `WITH changed AS (
+       UPDATE accounts SET balance = balance + ?::bigint, updated_at = now()
+        WHERE id = ? AND balance + ?::bigint >= 0
+        RETURNING id, balance
+     )
+     INSERT INTO transactions
+       (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
+     SELECT changed.id, ?, ?::bigint, ?::bigint, changed.balance, ?, ?, ?, ? FROM changed
+     RETURNING *`,
+    [
+      entry.amount.toString(),
+      entry.accountId,
+      entry.amount.toString(),
+      entry.type,
+      entry.amount.toString(),
+      entry.fee.toString(),
+      entry.reference ?? null,
+      entry.payoutId ?? null,
+      entry.orderId ?? null,
+      entry.actor ?? null,
+    ] as RawBindings
+  )
+  const row = result.rows[0]
+  if (!row) return null
+  return LedgerEntry.$createFromAdapterResult(row, {}, { client: trx }) as LedgerEntry
+}
+
+/*
+ * Balance of an account as of an instant: the balance_after of the latest
+ * entry at or before it (one probe of transactions_balance_at_idx), or 0 when
+ * the account had no entry yet.
+ */
+export async function balanceAt(
+  client: Pick<TransactionClientContract, 'rawQuery'>,
+  accountId: string,
+  at: Date
+): Promise<bigint> {
+  const result = await client.rawQuery(
+    `SELECT balance_after FROM transactions
+      WHERE account_id = ? AND created_at <= ?
+      ORDER BY created_at DESC, seq DESC
+      LIMIT 1`,
+    [accountId, at.toISOString()]
+  )
+  const row = result.rows[0] as { balance_after: string } | undefined
+  return row ? BigInt(row.balance_after) : 0n
+}

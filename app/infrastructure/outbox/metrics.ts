@@ -1,0 +1,55 @@
+import { Counter, Gauge } from 'prom-client'
+import db from '@adonisjs/lucid/services/db'
+import { metricsRegistry } from '#infrastructure/metrics/registry'
+
+export const outboxMetrics = {
+  published: new Counter({
+    name: 'outbox_messages_published_total',
+    help: 'Outbox messages published to RabbitMQ and confirmed by the broker',
+    registers: [metricsRegistry],
+  }),
+  publishFailures: new Counter({
+    name: 'outbox_publish_failures_total',
+    help: 'Outbox publish attempts that failed and were left for the relay',
+    registers: [metricsRegistry],
+  }),
+  pending: new Gauge({
+    name: 'outbox_messages_pending',
+    help: 'Outbox messages not yet published',
+    registers: [metricsRegistry],
+    async collect() {
+      const stats = await pendingStats()
+      this.set(stats.pending)
+    },
+  }),
+  oldestPendingAge: new Gauge({
+    name: 'outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest unpublished outbox message, 0 when none',
+    registers: [metricsRegistry],
+    async collect() {
+      const stats = await pendingStats()
+      this.set(stats.oldestAgeSeconds)
+    },
+  }),
+}
+
+/* Both gauges read one cached query per scrape. */
+let cached: { at: number; value: Promise<{ pending: number; oldestAgeSeconds: number }> } | null =
+  null
+
+function pendingStats() {
+  if (cached && Date.now() - cached.at < 1000) return cached.value
+  const value = db
+    .rawQuery(
+      `SELECT count(*)::int AS pending,
+              coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest
+         FROM outbox_messages WHERE published_at IS NULL`
+    )
+    .then((result) => {
+      const row = result.rows[0] as { pending: number; oldest: number }
+      return { pending: row.pending, oldestAgeSeconds: row.oldest }
+    })
+    .catch(() => ({ pending: 0, oldestAgeSeconds: 0 }))
+  cached = { at: Date.now(), value }
+  return value
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { outboxMetrics } from '#infrastructure/outbox/metrics'
+
+/* What the outbox needs from the broker: a publish that resolves once confirmed. */
+export interface ConfirmedPublisher {
+  publish(
+    exchange: string,
+    routingKey: string,
+    payload: unknown,
+    properties: { messageId: string; timestamp: Date; headers: Record<string, string> }
+  ): Promise<void>
+}
+
+export interface OutgoingMessage {
+  exchange: string
+  routingKey: string
+  payload: Record<string, unknown>
+  headers?: Record<string, string>
+}
+
+interface OutboxRow {
+  id: string
+  message_id: string
+  exchange: string
+  routing_key: string
+  payload: unknown
+  headers: Record<string, string>
+  created_at: Date
+}
+
+/*
+ * Transactional outbox. Messages are rows written in the same database
+ * transaction as the change that caused them; after that transaction commits
+ * they are published with publisher confirms and only then marked published.
+ * A crash between commit and publish leaves the rows for the relay. Rows are
+ * claimed with FOR UPDATE SKIP LOCKED, so the after-commit publisher and any
+ * number of relays never send the same row at the same time.
+ */
+export class Outbox {
+  constructor(private publisher: ConfirmedPublisher) {}
+
+  /* Writes the messages inside `trx` and publishes them once it commits. */
+  async stage(trx: TransactionClientContract, messages: OutgoingMessage[]) {
+    if (messages.length === 0) return []
+    const values = messages.map((message) => [
+      randomUUID(),
+      message.exchange,
+      message.routingKey,
+      JSON.stringify(message.payload),
+      JSON.stringify(message.headers ?? {}),
+    ])
+    const placeholders = values.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb)').join(', ')
+    const result = await trx.rawQuery(
+      `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers)
+       VALUES ${placeholders} RETURNING id`,
+      values.flat()
+    )
+    const ids = (result.rows as { id: string }[]).map((row) => row.id)
+    trx.after('commit', () => {
+      this.publishRows(ids).catch((error) => {
+        logger.warn(
+          { err: error, outbox_ids: ids },
+          'after-commit publish failed; relay will retry'
+        )
+      })
+    })
+    return ids
+  }
+
+  /* Publishes the given rows if still unpublished and not claimed by someone else. */
+  async publishRows(ids: string[]) {
+    return this.publishClaimed(
+      `SELECT * FROM outbox_messages
+        WHERE id = ANY(?::bigint[]) AND published_at IS NULL
+        ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [`{${ids.join(',')}}`]
+    )
+  }
+
+  /* One relay pass: publishes up to `batchSize` rows a crash or an outage left behind. */
+  async relayOnce(batchSize = 100, minAgeMs = 0) {
+    return this.publishClaimed(
+      `SELECT * FROM outbox_messages
+        WHERE published_at IS NULL AND created_at <= now() - (? * interval '1 millisecond')
+        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [minAgeMs, batchSize]
+    )
+  }
+
+  protected async publishClaimed(sql: string, bindings: (string | number)[]) {
+    return db.transaction(async (trx) => {
+      const claimed = (await trx.rawQuery(sql, bindings)).rows as OutboxRow[]
+      const published: string[] = []
+      let failure: unknown
+      for (const row of claimed) {
+        try {
+          await this.publisher.publish(row.exchange, row.routing_key, row.payload, {
+            messageId: row.message_id,
+            timestamp: row.created_at,
+            headers: row.headers,
+          })
+          published.push(row.id)
+        } catch (error) {
+          failure = error
+          break
+        }
+      }
+      if (published.length) {
+        await trx.rawQuery(
+          `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1
+            WHERE id = ANY(?::bigint[])`,
+          [`{${published.join(',')}}`]
+        )
+        outboxMetrics.published.inc(published.length)
+      }
+      if (failure !== undefined) {
+        const failed = claimed[published.length]
+        await trx.rawQuery(
+          `UPDATE outbox_messages SET attempts = attempts + 1, last_error = ? WHERE id = ?`,
+          [String((failure as Error).message ?? failure).slice(0, 1000), failed.id]
+        )
+        outboxMetrics.publishFailures.inc()
+      }
+      return published.length
+    })
+  }
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import payoutsConfig from '#config/payouts'
+import { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
+import { IdempotencyClaim } from '#infrastructure/idempotency/idempotency_claim'
+import { idempotencyMetrics } from '#infrastructure/idempotency/metrics'
+import {
+  IdempotencyKeyInUseException,
+  IdempotencyKeyReusedException,
+  InvalidIdempotencyKeyException,
+} from '#exceptions/idempotency_exceptions'
+
+const METHODS = new Set(['POST', 'PATCH', 'DELETE'])
+const VALID_KEY = /^[\x20-\x7E]{1,255}$/
+/* Statuses the client may retry with the same key: nothing is remembered for them. */
+const NOT_STORED = new Set([401, 403, 429])
+
+declare module '@adonisjs/core/http' {
+  interface HttpContext {
+    idempotency?: IdempotencyClaim
+  }
+}
+
+/* JSON with sorted keys, so the fingerprint does not depend on key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0
+    )
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/*
+ * Idempotency-Key on POST, PATCH and DELETE under /api/v1 (after the token is
+ * authenticated: keys are scoped to the token's owner). See CONTRACT.md and
+ * IdempotencyStore for the semantics.
+ */
+export default class IdempotencyMiddleware {
+  private store = new IdempotencyStore()
+
+  async handle(ctx: HttpContext, next: NextFn) {
+    const key = ctx.request.header('idempotency-key')
+    if (!METHODS.has(ctx.request.method()) || key === undefined) return next()
+    if (!VALID_KEY.test(key)) throw new InvalidIdempotencyKeyException()
+
+    const ownerId = ctx.auth.use('api').getUserOrFail().id
+    const method = ctx.request.method()
+    const path = ctx.request.url(true)
+    const fingerprint = createHash('sha256')
+      .update(`${method}\n${path}\n${canonical(ctx.request.body())}`)
+      .digest('hex')
+
+    const outcome = await this.store.claim({
+      ownerId,
+      key,
+      fingerprint,
+      method,
+      path,
+      ttlHours: payoutsConfig.idempotencyTtlHours,
+      staleAfterSeconds: payoutsConfig.idempotencyStaleLockSeconds,
+    })
+
+    if (outcome.kind === 'replay') {
+      idempotencyMetrics.outcomes.inc({ outcome: 'replayed' })
+      ctx.response.header('Idempotent-Replayed', 'true')
+      ctx.response.header('Content-Type', 'application/json; charset=utf-8')
+      return ctx.response.status(outcome.status).send(outcome.body)
+    }
+    if (outcome.kind === 'reused') {
+      idempotencyMetrics.outcomes.inc({ outcome: 'reused' })
+      throw new IdempotencyKeyReusedException()
+    }
+    if (outcome.kind === 'in_flight') {
+      idempotencyMetrics.outcomes.inc({ outcome: 'in_use' })
+      throw new IdempotencyKeyInUseException()
+    }
+
+    idempotencyMetrics.outcomes.inc({ outcome: 'claimed' })
+    const claim = new IdempotencyClaim(this.store, ownerId, key, outcome.claimId)
+    ctx.idempotency = claim
+    try {
+      await next()
+    } catch (error) {
+      await this.store.release(ownerId, key, claim.claimId)
+      throw error
+    }
+    if (claim.sealed) return
+
+    const status = ctx.response.getStatus()
+    const body = ctx.response.getBody()
+    if (!this.shouldStore(status, body)) {
+      await this.store.release(ownerId, key, claim.claimId)
+      return
+    }
+    // Send exactly the bytes we store, so a replay is identical to this answer.
+    const text = typeof body === 'string' ? body : JSON.stringify(body ?? null)
+    await this.store.complete(db, ownerId, key, claim.claimId, status, text)
+    ctx.response.header('Content-Type', 'application/json; charset=utf-8')
+    ctx.response.send(text)
+  }
+
+  protected shouldStore(status: number, body: unknown) {
+    if (status >= 500 || NOT_STORED.has(status)) return false
+    if (status === 422) {
+      const errors = (body as { errors?: { code?: string }[] } | null)?.errors
+      return !errors?.some((error) => error.code === 'E_VALIDATION_ERROR')
+    }
+    return true
+  }
+}
