@@ -1,6 +1,19 @@
 import { args, BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import string from '@adonisjs/core/helpers/string'
 import { isTokenAbility, TOKEN_ABILITIES } from '#domain/roles'
+
+/* Whole seconds in a duration such as "30 days" or "12h"; undefined unless at least one second. */
+function parseLifetime(expression: string): number | undefined {
+  const text = expression.trim()
+  if (!/^\d+(\.\d+)?\s*[a-z]+$/i.test(text)) return undefined
+  try {
+    const seconds = Math.floor(string.seconds.parse(text))
+    return seconds >= 1 ? seconds : undefined
+  } catch {
+    return undefined
+  }
+}
 
 export default class TokensCreate extends BaseCommand {
   static commandName = 'tokens:create'
@@ -33,13 +46,14 @@ export default class TokensCreate extends BaseCommand {
       this.exitCode = 1
       return
     }
-    if (
-      this.expiresIn !== undefined &&
-      !/^\d+\s*(ms|s|m|h|d|days?|hours?|minutes?|weeks?|w|y|years?)$/i.test(this.expiresIn.trim())
-    ) {
-      this.logger.error('--expires-in must look like "30 days", "12h" or "90m"')
-      this.exitCode = 1
-      return
+    let expiresInSeconds: number | undefined
+    if (this.expiresIn !== undefined) {
+      expiresInSeconds = parseLifetime(this.expiresIn)
+      if (expiresInSeconds === undefined) {
+        this.logger.error('--expires-in must be a positive duration like "30 days", "12h" or "90m"')
+        this.exitCode = 1
+        return
+      }
     }
 
     const { default: User } = await import('#models/user')
@@ -53,8 +67,9 @@ export default class TokensCreate extends BaseCommand {
     const { secret } = await new CreateToken().handle(user, {
       name: this.name,
       abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
-      expiresIn: this.expiresIn?.trim(),
+      expiresIn: expiresInSeconds,
     })
-    process.stdout.write(`${secret}\n`)
+    // The secret alone on stdout, so `$(npm run -s ace -- tokens:create …)` captures it.
+    this.logger.log(secret)
   }
 }

@@ -17,6 +17,9 @@ const MeController = () => import('#controllers/api/me_controller')
 const AccountsController = () => import('#controllers/api/accounts_controller')
 const DepositsController = () => import('#controllers/api/deposits_controller')
 const TransactionsController = () => import('#controllers/api/transactions_controller')
+const PayoutsController = () => import('#controllers/api/payouts_controller')
+const PayoutCancellationsController = () =>
+  import('#controllers/api/payout_cancellations_controller')
 const HealthController = () => import('#controllers/service/health_controller')
 const MetricsController = () => import('#controllers/service/metrics_controller')
 const DocsController = () => import('#controllers/service/docs_controller')
@@ -27,6 +30,7 @@ router.get('/health/ready', [HealthController, 'ready'])
 router.get('/metrics', [MetricsController, 'show'])
 router.get('/openapi.json', [DocsController, 'openapi'])
 router.get('/docs', [DocsController, 'ui'])
+router.get('/docs/assets/:file', [DocsController, 'asset'])
 
 /*
  * JSON API. The token's ability is checked first (403 before any lookup),
@@ -48,6 +52,19 @@ router
       .get('/accounts/:id/transactions', [TransactionsController, 'index'])
       .use(token('accounts:read'))
     router.get('/transactions/:id', [TransactionsController, 'show']).use(token('accounts:read'))
+
+    router.post('/payouts', [PayoutsController, 'store']).use(token('payouts:write'))
+    router.get('/payouts', [PayoutsController, 'index']).use(token('payouts:read'))
+    router.get('/payouts/:id', [PayoutsController, 'show']).use(token('payouts:read'))
+    router.patch('/payouts/:id', [PayoutsController, 'update']).use(token('payouts:write'))
+    router
+      .post('/payouts/:id/cancel', [PayoutCancellationsController, 'store'])
+      .as('api.payouts.cancel')
+      .use(token('payouts:write'))
+    router
+      .delete('/payouts/:id', [PayoutCancellationsController, 'store'])
+      .as('api.payouts.destroy')
+      .use(token('payouts:write'))
   })
   .prefix('/api/v1')
   .use(middleware.api())
@@ -72,6 +89,6 @@ router
     router.get('/users', [UsersController, 'index']).as('users.index')
     router.post('/users', [UsersController, 'store']).as('users.store')
     router.post('/users/:id/tokens', [TokensController, 'store']).as('tokens.store')
-    router.delete('/tokens/:id', [TokensController, 'destroy']).as('tokens.destroy')
+    router.delete('/users/:userId/tokens/:id', [TokensController, 'destroy']).as('tokens.destroy')
   })
   .use([middleware.session(), middleware.shield(), middleware.auth()])

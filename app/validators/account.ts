@@ -13,13 +13,32 @@ export const depositValidator = vine.create({
   reference: vine.string().maxLength(255).nullable().optional(),
 })
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+const ISO_DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i
 
-/* An ISO 8601 instant with a date, a time and a zone; becomes a Date. */
+/* Reads an ISO 8601 date or date-time as an instant; no zone means UTC. NaN when not one. */
+export function parseInstant(text: string): number {
+  if (ISO_DATE.test(text)) return Date.parse(`${text}T00:00:00Z`)
+  const match = ISO_DATE_TIME.exec(text)
+  if (!match) return Number.NaN
+  const [, date, time, zone] = match
+  // JavaScript keeps milliseconds: finer digits are cut, never rounded up past the instant.
+  const trimmed = time.replace(/(\.\d{3})\d+$/, '$1')
+  const offset = zone ? zone.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'
+  const parsed = Date.parse(`${date}T${trimmed}${offset}`)
+  // Date.parse rolls 2026-02-30 over to March: refuse dates that do not exist.
+  if (Number.isNaN(parsed)) return parsed
+  return new Date(Date.parse(`${date}T00:00:00Z`)).toISOString().startsWith(date)
+    ? parsed
+    : Number.NaN
+}
+
+/* An ISO 8601 instant; becomes a Date. */
 export const isoInstant = () =>
   vine.string().use(
     vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
-      const time = typeof value === 'string' && ISO_INSTANT.test(value) ? Date.parse(value) : NaN
+      const time = typeof value === 'string' ? parseInstant(value) : Number.NaN
       if (Number.isNaN(time)) {
         return field.report(
           'The {{ field }} field must be an ISO 8601 instant such as 2026-01-31T12:00:00Z',

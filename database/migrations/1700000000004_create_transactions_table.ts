@@ -17,8 +17,10 @@ export default class extends BaseSchema {
         order_id varchar(255),
         actor varchar(255),
         -- clock_timestamp(), not now(): the time the entry was written under the lock,
-        -- so entries of one account are ordered like their balances.
-        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        -- so entries of one account are ordered like their balances (seq breaks ties).
+        -- Milliseconds, like the API shows it: asking for the balance at a
+        -- transaction's created_at includes that transaction.
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
         CONSTRAINT transactions_type_check
           CHECK (type IN ('deposit', 'payout_hold', 'payout_release', 'order_payment')),
         CONSTRAINT transactions_balance_after_non_negative CHECK (balance_after >= 0),

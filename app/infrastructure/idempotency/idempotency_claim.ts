@@ -1,5 +1,5 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
+import type { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
 import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
 
 /*

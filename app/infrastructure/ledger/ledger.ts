@@ -1,8 +1,6 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerEntry, { type LedgerEntryType } from '#models/ledger_entry'
-
-/* Lucid's binding type leaves out null, which pg binds as SQL NULL. */
-type RawBindings = Parameters<TransactionClientContract['rawQuery']>[1]
+import type { RawBindings } from '#infrastructure/database/bindings'
 
 export interface EntryInput {
   accountId: string

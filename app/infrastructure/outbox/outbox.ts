@@ -92,7 +92,8 @@ export class Outbox {
 
   protected async publishClaimed(sql: string, bindings: (string | number)[]) {
     return db.transaction(async (trx) => {
-      const claimed = (await trx.rawQuery(sql, bindings)).rows as OutboxRow[]
+      const result = await trx.rawQuery(sql, bindings)
+      const claimed = result.rows as OutboxRow[]
       const published: string[] = []
       let failure: unknown
       for (const row of claimed) {

@@ -1,0 +1,102 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import Account from '#models/account'
+import Payout from '#models/payout'
+import PayoutEvent from '#models/payout_event'
+import { CreatePayout } from '#actions/payouts/create_payout'
+import { UpdatePayout } from '#actions/payouts/update_payout'
+import {
+  createPayoutValidator,
+  listPayoutsValidator,
+  updatePayoutValidator,
+} from '#validators/payout'
+import { paginate } from '#infrastructure/pagination/cursor'
+import { payoutJson, payoutWithEventsJson } from '#transformers/payout_transformer'
+import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { uuidParam } from '#controllers/api/support/params'
+import { PayoutNotFoundException } from '#exceptions/payout_exceptions'
+
+function invalid(field: string, rule: string, message: string) {
+  return new vineErrors.E_VALIDATION_ERROR([{ field, rule, message }])
+}
+
+export async function findPayout(id: unknown) {
+  const payout = await Payout.find(uuidParam(id))
+  if (!payout) throw new PayoutNotFoundException()
+  return payout
+}
+
+export function actorOf(ctx: HttpContext) {
+  return `user:${ctx.auth.use('api').getUserOrFail().id}`
+}
+
+@inject()
+export default class PayoutsController {
+  constructor(
+    private createPayout: CreatePayout,
+    private updatePayout: UpdatePayout
+  ) {}
+
+  /* POST /api/v1/payouts */
+  async store(ctx: HttpContext) {
+    const input = await ctx.request.validateUsing(createPayoutValidator)
+    const account = await Account.find(input.account_id.toLowerCase())
+    if (!account) throw invalid('account_id', 'exists', 'The account does not exist')
+    if (account.currency !== input.currency) {
+      throw invalid('currency', 'currency_mismatch', `The account is in ${account.currency}`)
+    }
+    const answer = sealedResponse(ctx, 201, payoutJson)
+    const payout = await this.createPayout.handle(
+      {
+        account,
+        amount: input.amount as bigint,
+        recipientDetails: input.recipient_details,
+        comment: input.comment ?? null,
+        actor: actorOf(ctx),
+      },
+      answer.hooks
+    )
+    answer.send(payout)
+  }
+
+  /* GET /api/v1/payouts */
+  async index({ request }: HttpContext) {
+    const filters = await listPayoutsValidator.validate(request.qs())
+    const query = Payout.query()
+    if (filters.status) query.where('status', filters.status)
+    if (filters.account_id) query.where('account_id', filters.account_id.toLowerCase())
+    if (filters.created_from)
+      query.where('created_at', '>=', filters.created_from as unknown as Date)
+    if (filters.created_to) query.where('created_at', '<=', filters.created_to as unknown as Date)
+    const page = await paginate(
+      query,
+      { limit: filters.limit ?? 25, cursor: filters.cursor },
+      'payouts'
+    )
+    return { data: page.rows.map(payoutJson), meta: { next_cursor: page.nextCursor } }
+  }
+
+  /* GET /api/v1/payouts/:id — with its timeline, oldest event first */
+  async show({ params }: HttpContext) {
+    const payout = await findPayout(params.id)
+    const events = await PayoutEvent.query().where('payout_id', payout.id).orderBy('id', 'asc')
+    return payoutWithEventsJson(payout, events)
+  }
+
+  /* PATCH /api/v1/payouts/:id — comment and recipient while NEW */
+  async update(ctx: HttpContext) {
+    const id = uuidParam(ctx.params.id)
+    const input = await ctx.request.validateUsing(updatePayoutValidator)
+    if (input.comment === undefined && input.recipient_details === undefined) {
+      throw invalid('comment', 'required_when', 'Send comment and/or recipient_details to change')
+    }
+    const answer = sealedResponse(ctx, 200, payoutJson)
+    const payout = await this.updatePayout.handle(
+      id,
+      { comment: input.comment, recipientDetails: input.recipient_details, actor: actorOf(ctx) },
+      answer.hooks
+    )
+    answer.send(payout)
+  }
+}

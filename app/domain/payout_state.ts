@@ -1,0 +1,66 @@
+import { InvalidStateException } from '#exceptions/payout_exceptions'
+
+/*
+ * The payout state machine: the only moves there are. Everything that
+ * changes a payout's status asks this module first and then applies the move
+ * with `UPDATE … WHERE status = <from>` (see PayoutTransitions), so two racers
+ * cannot both win.
+ */
+export const PAYOUT_STATUSES = ['NEW', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELED'] as const
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number]
+
+const MOVES: Record<PayoutStatus, readonly PayoutStatus[]> = {
+  NEW: ['PROCESSING', 'CANCELED'],
+  PROCESSING: ['COMPLETED', 'FAILED'],
+  // Only an operator's replay takes a failed payout back to processing (funds re-held).
+  FAILED: ['PROCESSING'],
+  COMPLETED: [],
+  CANCELED: [],
+}
+
+export function canMove(from: PayoutStatus, to: PayoutStatus): boolean {
+  return MOVES[from].includes(to)
+}
+
+export function assertMove(from: PayoutStatus, to: PayoutStatus) {
+  if (!canMove(from, to)) {
+    throw new InvalidStateException(`A ${from} payout cannot become ${to}`)
+  }
+}
+
+export function isFinal(status: PayoutStatus) {
+  return MOVES[status].length === 0
+}
+
+/* Statuses whose funds are held on the account (amount + fee). */
+export function holdsFunds(status: PayoutStatus) {
+  return status === 'NEW' || status === 'PROCESSING'
+}
+
+/* Routing key of the event announcing that a payout entered `status`. */
+export function eventFor(status: PayoutStatus) {
+  return `payout.${status.toLowerCase()}` as const
+}
+
+/*
+ * Rebuilds the status from a payout's events, oldest first, checking every
+ * step against the machine. Returns null for an empty timeline.
+ */
+export function statusFromTimeline(
+  events: { from_status: string | null; to_status: string | null }[]
+): PayoutStatus | null {
+  let status: PayoutStatus | null = null
+  for (const event of events) {
+    if (!event.to_status) continue
+    const to = event.to_status as PayoutStatus
+    if (status === null) {
+      if (to !== 'NEW' || event.from_status !== null) throw new Error('timeline must start at NEW')
+    } else {
+      if (event.from_status !== status)
+        throw new Error(`event from ${event.from_status} at ${status}`)
+      assertMove(status, to)
+    }
+    status = to
+  }
+  return status
+}

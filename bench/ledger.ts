@@ -1,0 +1,156 @@
+/*
+ * npm run bench:ledger — deposits/s and balance-at lookups/s through the API
+ * against a database holding at least 1,000,000 ledger rows, beside the rate
+ * pgbench reaches on the same SQL (bench/pgbench/*.sql) and the ratio.
+ */
+import {
+  BASE_URL,
+  createToken,
+  fixed,
+  load,
+  pgbench,
+  pgClient,
+  prepareDatabase,
+  printTable,
+  startWeb,
+  stopWeb,
+} from './support.ts'
+
+const ACCOUNTS = 1000
+const ROWS_PER_ACCOUNT = 1000
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16)
+const SECONDS = Number(process.env.BENCH_SECONDS || 10)
+
+async function fill() {
+  const client = pgClient()
+  await client.connect()
+  try {
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM accounts WHERE external_ref LIKE 'bench-%'`
+    )
+    if (rows[0].n < ACCOUNTS) {
+      console.log(`filling ${ACCOUNTS * ROWS_PER_ACCOUNT} ledger rows (once)…`)
+      await client.query('BEGIN')
+      await client.query(
+        `INSERT INTO accounts (external_ref, currency)
+         SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g
+         ON CONFLICT DO NOTHING`,
+        [ACCOUNTS]
+      )
+      // A consistent history: deposits of 1.00 (0.98 credited) once a minute through 2025.
+      await client.query(
+        `INSERT INTO transactions (account_id, type, amount, fee, balance_after, created_at)
+         SELECT a.id, 'deposit', 98, 2, 98 * s.n, timestamptz '2025-01-01 00:00:00+00' + s.n * interval '1 minute'
+           FROM (SELECT id FROM accounts WHERE external_ref LIKE 'bench-%') a,
+                generate_series(1, $1::int) s(n)`,
+        [ROWS_PER_ACCOUNT]
+      )
+      await client.query(
+        `UPDATE accounts SET balance = 98 * $1::bigint WHERE external_ref LIKE 'bench-%'`,
+        [ROWS_PER_ACCOUNT]
+      )
+      await client.query('COMMIT')
+      await client.query('VACUUM ANALYZE transactions')
+      await client.query('VACUUM ANALYZE accounts')
+    }
+    const ids = await client.query(
+      `SELECT id FROM accounts WHERE external_ref LIKE 'bench-%' ORDER BY external_ref`
+    )
+    const count = await client.query('SELECT count(*)::int AS n FROM transactions')
+    return { accountIds: ids.rows.map((row) => row.id as string), ledgerRows: count.rows[0].n }
+  } finally {
+    await client.end()
+  }
+}
+
+async function tokenId(token: string) {
+  const encoded = token.split('.')[0].replace(/^pat_/, '')
+  return Buffer.from(encoded, 'base64url').toString('utf8')
+}
+
+async function main() {
+  await prepareDatabase()
+  const { accountIds, ledgerRows } = await fill()
+  const token = createToken()
+  const headers = { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' }
+  const pick = () => accountIds[Math.floor(Math.random() * accountIds.length)]
+  const randomInstant = () =>
+    new Date(
+      Date.UTC(2025, 0, 1) + Math.floor(Math.random() * ROWS_PER_ACCOUNT) * 60_000
+    ).toISOString()
+
+  const web = await startWeb()
+  try {
+    // Warm up connections, JIT and caches.
+    await load('warm-up', {
+      url: BASE_URL,
+      connections: 4,
+      duration: 3,
+      requests: [{ method: 'GET', path: `/api/v1/accounts/${pick()}/balance`, headers }],
+    })
+    const deposits = await load('deposits', {
+      url: BASE_URL,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ amount: '1.00' }),
+          setupRequest: (request) => ({ ...request, path: `/api/v1/accounts/${pick()}/deposits` }),
+        },
+      ],
+    })
+    const balanceAt = await load('balance-at', {
+      url: BASE_URL,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'GET',
+          headers,
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`,
+          }),
+        },
+      ],
+    })
+
+    const variables = { account_count: String(ACCOUNTS), token_id: await tokenId(token) }
+    const pgDeposits = pgbench('bench/pgbench/deposit.sql', CONNECTIONS, SECONDS, variables)
+    const pgBalanceAt = pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables)
+
+    console.log(
+      `\nledger rows: ${ledgerRows}, accounts: ${ACCOUNTS}, connections: ${CONNECTIONS}\n`
+    )
+    printTable([
+      {
+        'operation': 'deposits (POST)',
+        'api req/s': fixed(deposits.rps),
+        'p50 ms': fixed(deposits.p50),
+        'p99 ms': fixed(deposits.p99),
+        'errors': deposits.errors + deposits.non2xx,
+        'pgbench tps': fixed(pgDeposits),
+        'api/pgbench': fixed(deposits.rps / pgDeposits, 2),
+      },
+      {
+        'operation': 'balance at (GET)',
+        'api req/s': fixed(balanceAt.rps),
+        'p50 ms': fixed(balanceAt.p50),
+        'p99 ms': fixed(balanceAt.p99),
+        'errors': balanceAt.errors + balanceAt.non2xx,
+        'pgbench tps': fixed(pgBalanceAt),
+        'api/pgbench': fixed(balanceAt.rps / pgBalanceAt, 2),
+      },
+    ])
+    console.log('\ntargets: balance-at p99 <= 10 ms at 16 connections; deposits >= 0.5 x pgbench')
+  } finally {
+    await stopWeb(web)
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,171 @@
+/*
+ * Shared pieces of the benchmarks: a dedicated database, the web process
+ * started as a child, an API token, autocannon runs and pgbench runs, and one
+ * way of printing results. Benchmarks print numbers; they assert nothing.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { ensureDatabase, loadEnv } from '../scripts/support.ts'
+
+loadEnv('.env')
+
+export const BENCH_DB = process.env.BENCH_DB_DATABASE || 'payouts_bench'
+export const BENCH_PORT = Number(process.env.BENCH_PORT || 3390)
+export const BASE_URL = `http://127.0.0.1:${BENCH_PORT}`
+
+export const benchEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DB_DATABASE: BENCH_DB,
+  PORT: String(BENCH_PORT),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+}
+
+export function pgClient() {
+  return new pg.Client({
+    host: process.env.DB_HOST || '127.0.0.1',
+    port: Number(process.env.DB_PORT || 5432),
+    user: process.env.DB_USER || 'postgres',
+    password: process.env.DB_PASSWORD || undefined,
+    database: BENCH_DB,
+  })
+}
+
+export async function prepareDatabase() {
+  await ensureDatabase(BENCH_DB)
+  const result = spawnSync(process.execPath, ['ace.js', 'migration:run', '--force'], {
+    env: benchEnv,
+    stdio: 'ignore',
+  })
+  if (result.status !== 0) throw new Error('migrating the benchmark database failed')
+}
+
+/* A user with an all-abilities token, straight through the ace command. */
+export function createToken(): string {
+  const email = `bench-${Date.now()}@bench.local`
+  const ace = (args: string[]) =>
+    spawnSync(process.execPath, ['ace.js', ...args], { env: benchEnv, encoding: 'utf8' })
+  const created = ace(['users:create', email, '--role=admin', '--password=bench-password-123'])
+  if (created.status !== 0) throw new Error(`users:create failed: ${created.stderr}`)
+  const token = ace(['tokens:create', email, '--abilities=*', '--name=bench'])
+  if (token.status !== 0) throw new Error(`tokens:create failed: ${token.stderr}`)
+  return token.stdout.trim().split('\n').pop()!
+}
+
+export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+    env: { ...benchEnv, ...extraEnv },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 120; i++) {
+    try {
+      const response = await fetch(`${BASE_URL}/health/live`)
+      if (response.ok) return child
+    } catch {}
+    await sleep(250)
+  }
+  child.kill('SIGKILL')
+  throw new Error('the web process did not start')
+}
+
+export async function stopWeb(child: ChildProcess) {
+  child.kill('SIGTERM')
+  await new Promise((resolve) => child.once('exit', resolve))
+}
+
+/* Peak resident set size of a process, sampled every 200 ms while `work` runs. */
+export async function peakRss<T>(pid: number, work: () => Promise<T>) {
+  let peak = 0
+  const sample = () => {
+    const status = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })
+    peak = Math.max(peak, Number(status.stdout.trim()) * 1024 || 0)
+  }
+  const timer = setInterval(sample, 200)
+  try {
+    const result = await work()
+    return { result, peakRssMb: peak / 1024 / 1024 }
+  } finally {
+    clearInterval(timer)
+    sample()
+  }
+}
+
+export interface LoadResult {
+  label: string
+  connections: number
+  requests: number
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+export async function load(
+  label: string,
+  options: autocannon.Options & { connections: number }
+): Promise<LoadResult> {
+  const result = await autocannon({ duration: 10, ...options })
+  return {
+    label,
+    connections: options.connections,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}
+
+/* Runs a pgbench script against the benchmark database; returns transactions per second. */
+export function pgbench(
+  script: string,
+  clients: number,
+  seconds: number,
+  variables: Record<string, string> = {}
+): number {
+  const args = [
+    '-n',
+    '-h',
+    process.env.DB_HOST || '127.0.0.1',
+    '-p',
+    String(process.env.DB_PORT || 5432),
+    '-U',
+    process.env.DB_USER || 'postgres',
+    '-c',
+    String(clients),
+    '-j',
+    String(Math.min(clients, 2)),
+    '-T',
+    String(seconds),
+    '-M',
+    'prepared',
+    '-f',
+    script,
+    ...Object.entries(variables).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
+    BENCH_DB,
+  ]
+  const run = spawnSync('pgbench', args, {
+    encoding: 'utf8',
+    env: { ...process.env, PGPASSWORD: process.env.DB_PASSWORD || '' },
+  })
+  const match = /tps = ([\d.]+)/.exec(run.stdout)
+  if (!match) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`)
+  return Number(match[1])
+}
+
+export function printTable(rows: Record<string, string | number>[]) {
+  const columns = Object.keys(rows[0] ?? {})
+  const width = (column: string) =>
+    Math.max(column.length, ...rows.map((row) => String(row[column]).length))
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => cell.padEnd(width(columns[i]))).join('  ')
+  console.log(line(columns))
+  for (const row of rows) console.log(line(columns.map((column) => String(row[column]))))
+}
+
+export const fixed = (value: number, digits = 1) => value.toFixed(digits)
