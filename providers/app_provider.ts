@@ -1,13 +1,52 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import type rabbitmqConfig from '#config/rabbitmq'
+import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
+import { declareTopology } from '#infrastructure/rabbitmq/topology'
+import { Outbox } from '#infrastructure/outbox/outbox'
 
 /*
  * Application-wide bindings. Infrastructure (broker connection, provider
  * client) is registered here as singletons and closed on shutdown.
  */
 export default class AppProvider {
+  #broker?: BrokerConnection
+
   constructor(protected app: ApplicationService) {}
 
-  register() {}
+  register() {
+    this.app.container.singleton(BrokerConnection, async (resolver) => {
+      const config = this.app.config.get<typeof rabbitmqConfig>('rabbitmq')
+      const logger = await resolver.make('logger')
+      this.#broker = new BrokerConnection(
+        {
+          url: config.url,
+          connectionName: `payouts:${this.app.getEnvironment()}:${process.pid}`,
+          connectTimeoutMs: config.connectTimeoutMs,
+          publishTimeoutMs: config.publishTimeoutMs,
+          reconnect: config.reconnect,
+        },
+        logger.child({ component: 'rabbitmq' })
+      )
+      return this.#broker
+    })
+    this.app.container.singleton(Outbox, async (resolver) => {
+      return new Outbox(await resolver.make(BrokerConnection))
+    })
+  }
 
-  async shutdown() {}
+  /*
+   * The web process declares the topology on every (re)connection. A broker
+   * that is down at boot does not stop the server: the connection keeps
+   * retrying in the background and /health/ready reports it meanwhile.
+   */
+  async ready() {
+    if (this.app.getEnvironment() !== 'web') return
+    const broker = await this.app.container.make(BrokerConnection)
+    await broker.addSetup(declareTopology)
+    broker.start()
+  }
+
+  async shutdown() {
+    await this.#broker?.close()
+  }
 }

@@ -59,14 +59,15 @@ router
     router.patch('/payouts/:id', [PayoutsController, 'update']).use(token('payouts:write'))
     router
       .post('/payouts/:id/cancel', [PayoutCancellationsController, 'store'])
-      .as('api.payouts.cancel')
+      .as('payouts.cancel')
       .use(token('payouts:write'))
     router
       .delete('/payouts/:id', [PayoutCancellationsController, 'store'])
-      .as('api.payouts.destroy')
+      .as('payouts.destroy')
       .use(token('payouts:write'))
   })
   .prefix('/api/v1')
+  .as('api')
   .use(middleware.api())
 
 /* Operator dashboard */

@@ -17,21 +17,22 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATE_TIME =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i
 
+/* True when the calendar date exists (Date.parse rolls 2026-02-30 over to March). */
+function realDate(date: string) {
+  const midnight = Date.parse(`${date}T00:00:00Z`)
+  return !Number.isNaN(midnight) && new Date(midnight).toISOString().startsWith(date)
+}
+
 /* Reads an ISO 8601 date or date-time as an instant; no zone means UTC. NaN when not one. */
 export function parseInstant(text: string): number {
-  if (ISO_DATE.test(text)) return Date.parse(`${text}T00:00:00Z`)
+  if (ISO_DATE.test(text)) return realDate(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN
   const match = ISO_DATE_TIME.exec(text)
-  if (!match) return Number.NaN
+  if (!match || !realDate(match[1])) return Number.NaN
   const [, date, time, zone] = match
   // JavaScript keeps milliseconds: finer digits are cut, never rounded up past the instant.
   const trimmed = time.replace(/(\.\d{3})\d+$/, '$1')
   const offset = zone ? zone.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'
-  const parsed = Date.parse(`${date}T${trimmed}${offset}`)
-  // Date.parse rolls 2026-02-30 over to March: refuse dates that do not exist.
-  if (Number.isNaN(parsed)) return parsed
-  return new Date(Date.parse(`${date}T00:00:00Z`)).toISOString().startsWith(date)
-    ? parsed
-    : Number.NaN
+  return Date.parse(`${date}T${trimmed}${offset}`)
 }
 
 /* An ISO 8601 instant; becomes a Date. */

@@ -59,7 +59,7 @@ test.group('Balance at an instant', (group) => {
       .post('/api/v1/accounts')
       .bearerToken(token)
       .json({ external_ref: `c-${randomUUID()}`, currency: 'EUR' })
-    for (const at of ['yesterday', '2026-13-01T00:00:00Z', '2026-02-30', '1700000000', '']) {
+    for (const at of ['yesterday', '2026-13-01T00:00:00Z', '2026-02-30', '1700000000']) {
       const response = await client
         .get(`/api/v1/accounts/${account.body().id}/balance?at=${encodeURIComponent(at)}`)
         .bearerToken(token)
