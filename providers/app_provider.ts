@@ -27,6 +27,8 @@ export default class AppProvider {
         },
         logger.child({ component: 'rabbitmq' })
       )
+      // Every process that touches the broker declares the topology on each (re)connection.
+      await this.#broker.addSetup(declareTopology)
       return this.#broker
     })
     this.app.container.singleton(Outbox, async (resolver) => {
@@ -35,14 +37,13 @@ export default class AppProvider {
   }
 
   /*
-   * The web process declares the topology on every (re)connection. A broker
+   * The web process connects at boot (and so declares the topology). A broker
    * that is down at boot does not stop the server: the connection keeps
    * retrying in the background and /health/ready reports it meanwhile.
    */
   async ready() {
     if (this.app.getEnvironment() !== 'web') return
     const broker = await this.app.container.make(BrokerConnection)
-    await broker.addSetup(declareTopology)
     broker.start()
   }
 

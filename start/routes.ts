@@ -23,6 +23,8 @@ const PayoutCancellationsController = () =>
 const HealthController = () => import('#controllers/service/health_controller')
 const MetricsController = () => import('#controllers/service/metrics_controller')
 const DocsController = () => import('#controllers/service/docs_controller')
+const ProviderWebhooksController = () =>
+  import('#controllers/webhooks/provider_webhooks_controller')
 
 /* Service endpoints: public, no session or token. */
 router.get('/health/live', [HealthController, 'live'])
@@ -31,6 +33,9 @@ router.get('/metrics', [MetricsController, 'show'])
 router.get('/openapi.json', [DocsController, 'openapi'])
 router.get('/docs', [DocsController, 'ui'])
 router.get('/docs/assets/:file', [DocsController, 'asset'])
+
+/* Provider callbacks: public, signed instead (no session, no CSRF, no token). */
+router.post('/webhooks/provider', [ProviderWebhooksController, 'store'])
 
 /*
  * JSON API. The token's ability is checked first (403 before any lookup),

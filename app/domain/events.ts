@@ -1,12 +1,10 @@
 /*
- * Names of the RabbitMQ exchanges and routing keys (part of the contract),
- * and the builders of event payloads. Payload amounts are decimal strings,
- * like in the HTTP API.
+ * Names of the RabbitMQ exchanges and routing keys (part of the contract).
+ * Event payload amounts are decimal strings, like in the HTTP API.
  */
-export const EXCHANGES = {
-  commands: 'payouts.commands',
-  events: 'payouts.events',
-} as const
+import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+
+export const EXCHANGES = TOPOLOGY.exchanges
 
 export const EVENTS = {
   payoutCreated: 'payout.created',
@@ -20,7 +18,4 @@ export const EVENTS = {
   orderPaymentFailed: 'order.payment_failed',
 } as const
 
-export const COMMANDS = {
-  processPayout: 'payout.process',
-  payOrder: 'pay.order',
-} as const
+export const COMMANDS = TOPOLOGY.routingKeys

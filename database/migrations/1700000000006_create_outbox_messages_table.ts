@@ -5,11 +5,13 @@ export default class extends BaseSchema {
     this.schema.raw(`
       CREATE TABLE outbox_messages (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        message_id uuid NOT NULL UNIQUE,
+        message_id varchar(255) NOT NULL UNIQUE,
         exchange varchar(255) NOT NULL,
         routing_key varchar(255) NOT NULL,
         payload jsonb NOT NULL,
         headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+        -- Per-message TTL for the retry delay queues (null: none).
+        expiration_ms integer,
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz,
         attempts integer NOT NULL DEFAULT 0,

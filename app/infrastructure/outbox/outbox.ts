@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { outboxMetrics } from '#infrastructure/outbox/metrics'
+import { bindings } from '#infrastructure/database/bindings'
 
 /* What the outbox needs from the broker: a publish that resolves once confirmed. */
 export interface ConfirmedPublisher {
@@ -10,7 +11,12 @@ export interface ConfirmedPublisher {
     exchange: string,
     routingKey: string,
     payload: unknown,
-    properties: { messageId: string; timestamp: Date; headers: Record<string, string> }
+    properties: {
+      messageId: string
+      timestamp: Date
+      headers: Record<string, string>
+      expiration?: number
+    }
   ): Promise<void>
 }
 
@@ -19,6 +25,10 @@ export interface OutgoingMessage {
   routingKey: string
   payload: Record<string, unknown>
   headers?: Record<string, string>
+  /* Per-message TTL, for the retry delay queues. */
+  expirationMs?: number
+  /* Reuse an id (e.g. a dead-lettered message keeps its own); a new UUID otherwise. */
+  messageId?: string
 }
 
 interface OutboxRow {
@@ -28,6 +38,7 @@ interface OutboxRow {
   routing_key: string
   payload: unknown
   headers: Record<string, string>
+  expiration_ms: number | null
   created_at: Date
 }
 
@@ -46,17 +57,18 @@ export class Outbox {
   async stage(trx: TransactionClientContract, messages: OutgoingMessage[]) {
     if (messages.length === 0) return []
     const values = messages.map((message) => [
-      randomUUID(),
+      message.messageId ?? randomUUID(),
       message.exchange,
       message.routingKey,
       JSON.stringify(message.payload),
       JSON.stringify(message.headers ?? {}),
+      message.expirationMs ?? null,
     ])
-    const placeholders = values.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb)').join(', ')
+    const placeholders = values.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?::integer)').join(', ')
     const result = await trx.rawQuery(
-      `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers)
+      `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
        VALUES ${placeholders} RETURNING id`,
-      values.flat()
+      bindings(values.flat())
     )
     const ids = (result.rows as { id: string }[]).map((row) => row.id)
     trx.after('commit', () => {
@@ -102,6 +114,7 @@ export class Outbox {
             messageId: row.message_id,
             timestamp: row.created_at,
             headers: row.headers,
+            ...(row.expiration_ms === null ? {} : { expiration: row.expiration_ms }),
           })
           published.push(row.id)
         } catch (error) {
