@@ -18,6 +18,7 @@ const AccountsController = () => import('#controllers/api/accounts_controller')
 const DepositsController = () => import('#controllers/api/deposits_controller')
 const TransactionsController = () => import('#controllers/api/transactions_controller')
 const PayoutsController = () => import('#controllers/api/payouts_controller')
+const DeadLettersController = () => import('#controllers/api/dead_letters_controller')
 const PayoutCancellationsController = () =>
   import('#controllers/api/payout_cancellations_controller')
 const HealthController = () => import('#controllers/service/health_controller')
@@ -70,6 +71,15 @@ router
       .delete('/payouts/:id', [PayoutCancellationsController, 'store'])
       .as('payouts.destroy')
       .use(token('payouts:write'))
+
+    router.get('/dead-letters', [DeadLettersController, 'index']).use(token('dlq:manage'))
+    router.get('/dead-letters/:id', [DeadLettersController, 'show']).use(token('dlq:manage'))
+    router
+      .post('/dead-letters/:id/replay', [DeadLettersController, 'replay'])
+      .use(token('dlq:manage'))
+    router
+      .post('/dead-letters/:id/discard', [DeadLettersController, 'discard'])
+      .use(token('dlq:manage'))
   })
   .prefix('/api/v1')
   .as('api')

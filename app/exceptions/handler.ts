@@ -40,7 +40,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       ctx.response.status(405)
       return ctx.response.send(await ctx.view.render('pages/errors/not_found', { error }))
     }
+    /* Bouncer would answer a page with plain text, or a form post with a redirect. */
+    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
+      ctx.response.status(403)
+      return ctx.response.send(await ctx.view.render('pages/errors/forbidden', { error }))
+    }
     if (error instanceof BusinessRefusal && 'session' in ctx) {
+      ctx.session.flashExcept(['_csrf', '_method', 'password', 'password_confirmation'])
       ctx.session.flash('error', error.message)
       return ctx.response.redirect().back()
     }

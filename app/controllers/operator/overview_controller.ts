@@ -1,7 +1,20 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
+import rabbitmqConfig from '#config/rabbitmq'
+import { SummarizeOverview } from '#actions/overview/summarize_overview'
 
+@inject()
 export default class OverviewController {
-  async index({ view }: HttpContext) {
-    return view.render('pages/overview')
+  constructor(private summarizeOverview: SummarizeOverview) {}
+
+  async index({ auth, bouncer, view }: HttpContext) {
+    await bouncer.authorize('viewDashboard')
+    const summary = await this.summarizeOverview.handle()
+    return view.render('pages/overview', {
+      title: 'Overview',
+      user: auth.getUserOrFail(),
+      summary,
+      managementUrl: rabbitmqConfig.managementUrl,
+    })
   }
 }

@@ -1,16 +1,27 @@
 import type { HttpContext } from '@adonisjs/core/http'
 
+/*
+ * Dashboard sections whose features are not part of this version yet. Each
+ * page says what it will hold instead of showing invented data.
+ */
 export default class SectionsController {
-  async payouts({ view }: HttpContext) {
-    return view.render('pages/overview')
+  async payouts({ bouncer, view }: HttpContext) {
+    await bouncer.authorize('viewDashboard')
+    return view.render('pages/payouts/index')
   }
-  async accounts({ view }: HttpContext) {
-    return view.render('pages/overview')
+
+  async accounts({ bouncer, view }: HttpContext) {
+    await bouncer.authorize('viewDashboard')
+    return view.render('pages/accounts/index')
   }
-  async deadLetters({ view }: HttpContext) {
-    return view.render('pages/overview')
+
+  async deadLetters({ bouncer, view }: HttpContext) {
+    await bouncer.authorize('viewDashboard')
+    return view.render('pages/dead_letters/index')
   }
-  async monitoring({ view }: HttpContext) {
-    return view.render('pages/overview')
+
+  async monitoring({ bouncer, view }: HttpContext) {
+    await bouncer.authorize('viewDashboard')
+    return view.render('pages/monitoring/index')
   }
 }

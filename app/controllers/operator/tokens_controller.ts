@@ -1,10 +1,33 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
+import User from '#models/user'
+import { CreateToken } from '#actions/tokens/create_token'
+import { RevokeToken } from '#actions/tokens/revoke_token'
+import { createTokenValidator } from '#validators/user'
+import { uuidParam } from '#controllers/api/support/params'
 
 export default class TokensController {
-  async store({ response }: HttpContext) {
-    return response.redirect().back()
+  @inject()
+  async store({ bouncer, params, request, response, session }: HttpContext, action: CreateToken) {
+    await bouncer.authorize('manageUsers')
+    const user = await User.findOrFail(uuidParam(params.id))
+    const { name, abilities, expiresInDays } = await request.validateUsing(createTokenValidator)
+    const { token, secret } = await action.handle(user, {
+      name,
+      abilities,
+      expiresIn: expiresInDays ? `${expiresInDays} days` : undefined,
+    })
+    // Shown on the next page only: the database keeps a hash, never the secret.
+    session.flash('newToken', { secret, name: token.name, userId: user.id, email: user.email })
+    return response.redirect().toPath(`/users#user-${user.id}`)
   }
-  async destroy({ response }: HttpContext) {
-    return response.redirect().back()
+
+  @inject()
+  async destroy({ bouncer, params, response, session }: HttpContext, action: RevokeToken) {
+    await bouncer.authorize('manageUsers')
+    const user = await User.findOrFail(uuidParam(params.userId))
+    await action.handle(user, String(params.id))
+    session.flash('success', `Token revoked for ${user.email}`)
+    return response.redirect().toPath(`/users#user-${user.id}`)
   }
 }

@@ -1,0 +1,41 @@
+import db from '@adonisjs/lucid/services/db'
+import User from '#models/user'
+import { ROLES, type Role } from '#domain/roles'
+
+export interface OverviewSummary {
+  users: { total: number; byRole: Record<Role, number> }
+  activeTokens: number
+}
+
+/*
+ * The figures on the dashboard overview. Each section is one aggregate query,
+ * so the page stays cheap however many rows the tables hold.
+ */
+export class SummarizeOverview {
+  async handle(): Promise<OverviewSummary> {
+    const [users, activeTokens] = await Promise.all([this.usersByRole(), this.activeTokens()])
+    return { users, activeTokens }
+  }
+
+  private async usersByRole() {
+    const rows: { role: Role; total: string }[] = await User.query()
+      .select('role')
+      .count('* as total')
+      .groupBy('role')
+      .pojo()
+    const byRole = Object.fromEntries(ROLES.map((role) => [role, 0])) as Record<Role, number>
+    for (const row of rows) byRole[row.role] = Number(row.total)
+    const total = Object.values(byRole).reduce((sum, count) => sum + count, 0)
+    return { total, byRole }
+  }
+
+  private async activeTokens() {
+    const row = await db
+      .from('auth_access_tokens')
+      .where('type', 'api_token')
+      .where((query) => query.whereNull('expires_at').orWhere('expires_at', '>', new Date()))
+      .count('* as total')
+      .first()
+    return Number(row?.total ?? 0)
+  }
+}
