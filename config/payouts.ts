@@ -1,5 +1,12 @@
 import env from '#start/env'
 
+/* A probability between 0 and 1 (0 when unset). */
+function rate(name: 'MOCK_PROVIDER_ERROR_RATE' | 'MOCK_PROVIDER_DECLINE_RATE') {
+  const value = env.get(name, 0)
+  if (value < 0 || value > 1) throw new Error(`${name} must be between 0 and 1 (got ${value})`)
+  return value
+}
+
 /*
  * Product settings read once from the environment. Only `config/` reads env;
  * everything else receives these values.
@@ -18,6 +25,21 @@ const payoutsConfig = {
       .split(',')
       .map((secret) => secret.trim())
       .filter(Boolean),
+    /* A signed callback older (or further in the future) than this is refused. */
+    webhookToleranceSeconds: 300,
+  },
+  /* The mock payment provider (`provider:mock`), for tests and demos. */
+  mockProvider: {
+    port: env.get('MOCK_PROVIDER_PORT', 4010),
+    latencyMs: env.get('MOCK_PROVIDER_LATENCY_MS', 0),
+    errorRate: rate('MOCK_PROVIDER_ERROR_RATE'),
+    declineRate: rate('MOCK_PROVIDER_DECLINE_RATE'),
+    webhookUrl:
+      env.get('MOCK_PROVIDER_WEBHOOK_URL') ??
+      `${env.get('APP_URL', `http://localhost:${env.get('PORT')}`)}/webhooks/provider`,
+    webhookDelayMs: env.get('MOCK_PROVIDER_WEBHOOK_DELAY_MS', 1000),
+    /* `slow` payouts answer this long after the client has given up. */
+    slowDelayMs: env.get('PROVIDER_TIMEOUT_MS', 5000) + 1000,
   },
   retry: {
     maxAttempts: env.get('RETRY_MAX_ATTEMPTS', 5),
@@ -27,6 +49,8 @@ const payoutsConfig = {
   },
   worker: {
     prefetch: env.get('WORKER_PREFETCH', 16),
+    /* Prometheus /metrics of the worker process (0 turns it off) */
+    metricsPort: env.get('WORKER_METRICS_PORT', 9464),
     outboxRelayIntervalMs: env.get('OUTBOX_RELAY_INTERVAL_MS', 1000),
   },
   startProcesses: env

@@ -54,5 +54,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   RETRY_MAX_MS: Env.schema.number.optional(),
   RETRY_JITTER_MS: Env.schema.number.optional(),
   WORKER_PREFETCH: Env.schema.number.optional(),
+  WORKER_METRICS_PORT: Env.schema.number.optional(),
   OUTBOX_RELAY_INTERVAL_MS: Env.schema.number.optional(),
+
+  /* Mock payment provider (provider:mock) */
+  MOCK_PROVIDER_PORT: Env.schema.number.optional(),
+  MOCK_PROVIDER_LATENCY_MS: Env.schema.number.optional(),
+  MOCK_PROVIDER_ERROR_RATE: Env.schema.number.optional(),
+  MOCK_PROVIDER_DECLINE_RATE: Env.schema.number.optional(),
+  MOCK_PROVIDER_WEBHOOK_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  MOCK_PROVIDER_WEBHOOK_DELAY_MS: Env.schema.number.optional(),
 })

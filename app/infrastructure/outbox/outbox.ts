@@ -102,9 +102,9 @@ export class Outbox {
     )
   }
 
-  protected async publishClaimed(sql: string, bindings: (string | number)[]) {
+  protected async publishClaimed(sql: string, values: (string | number)[]) {
     return db.transaction(async (trx) => {
-      const result = await trx.rawQuery(sql, bindings)
+      const result = await trx.rawQuery(sql, values)
       const claimed = result.rows as OutboxRow[]
       const published: string[] = []
       let failure: unknown

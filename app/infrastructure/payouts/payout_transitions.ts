@@ -44,7 +44,8 @@ export class PayoutTransitions {
     if (to === 'COMPLETED')
       sets.push(`completed_at = date_trunc('milliseconds', clock_timestamp())`)
     if (to === 'PROCESSING' && from === 'FAILED') {
-      sets.push('failure_code = NULL', 'failure_message = NULL')
+      // An operator's replay: a fresh retry budget; the timeline keeps the earlier attempts.
+      sets.push('failure_code = NULL', 'failure_message = NULL', 'attempts = 0')
     }
     if (options.countAttempt) sets.push('attempts = attempts + 1')
     for (const [column, value] of [
@@ -65,7 +66,8 @@ export class PayoutTransitions {
     if (!row) return null
     const payout = Payout.$createFromAdapterResult(row, {}, { client: trx }) as Payout
 
-    if (holdsFunds(from) && !holdsFunds(to)) {
+    // COMPLETED keeps the hold as the final debit: only FAILED and CANCELED give the funds back.
+    if (holdsFunds(from) && (to === 'FAILED' || to === 'CANCELED')) {
       await postEntry(trx, {
         accountId: payout.accountId,
         type: 'payout_release',

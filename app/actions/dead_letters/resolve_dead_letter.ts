@@ -1,0 +1,103 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import DeadLetter from '#models/dead_letter'
+import Payout from '#models/payout'
+import { COMMANDS, EXCHANGES } from '#domain/events'
+import { Outbox } from '#infrastructure/outbox/outbox'
+import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import {
+  DeadLetterClosedException,
+  DeadLetterNotFoundException,
+} from '#exceptions/dead_letter_exceptions'
+import { InvalidStateException } from '#exceptions/payout_exceptions'
+import type { TransactionHooks } from '#actions/transaction_hooks'
+
+/*
+ * Closes an open dead letter, in one transaction with its consequences:
+ * - replay: the work goes back to its queue (through the outbox). A FAILED
+ *   payout moves back to PROCESSING and its funds are held again (409
+ *   E_INSUFFICIENT_FUNDS when they are short, and nothing changes).
+ * - discard: closed without retry; a payout still open in it is failed and
+ *   its hold released.
+ * The dead letter row is locked first, so two operators cannot both act.
+ */
+@inject()
+export class ResolveDeadLetter {
+  constructor(
+    private outbox: Outbox,
+    private transitions: PayoutTransitions
+  ) {}
+
+  replay(id: string, actor: string, hooks: TransactionHooks<DeadLetter> = {}) {
+    return this.resolve(id, actor, 'replayed', hooks, async (trx, letter) => {
+      const payout = await this.lockedPayout(trx, letter)
+      if (payout?.status === 'FAILED') {
+        await this.transitions.move(trx, payout.id, 'FAILED', 'PROCESSING', {
+          actor,
+          details: { dead_letter_id: letter.id, replay: true },
+        })
+      } else if (payout && payout.status !== 'NEW' && payout.status !== 'PROCESSING') {
+        throw new InvalidStateException(`The payout is ${payout.status}; nothing to replay`)
+      }
+      const routingKey =
+        letter.routingKey || (payout ? COMMANDS.processPayout : null) || COMMANDS.payOrder
+      await this.outbox.stage(trx, [
+        {
+          exchange: EXCHANGES.commands,
+          routingKey,
+          payload: payout ? { ...letter.payload, payout_id: payout.id } : letter.payload,
+          headers: { 'x-replay-of': letter.messageId },
+        },
+      ])
+    })
+  }
+
+  discard(id: string, actor: string, hooks: TransactionHooks<DeadLetter> = {}) {
+    return this.resolve(id, actor, 'discarded', hooks, async (trx, letter) => {
+      const payout = await this.lockedPayout(trx, letter)
+      if (!payout) return
+      const options = {
+        actor,
+        failureCode: 'discarded',
+        failureMessage: 'Discarded by an operator from the dead-letter queue',
+        details: { dead_letter_id: letter.id },
+      }
+      if (payout.status === 'NEW') {
+        await this.transitions.move(trx, payout.id, 'NEW', 'PROCESSING', { actor })
+        await this.transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', options)
+      } else if (payout.status === 'PROCESSING') {
+        await this.transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', options)
+      }
+    })
+  }
+
+  protected async resolve(
+    id: string,
+    actor: string,
+    status: 'replayed' | 'discarded',
+    hooks: TransactionHooks<DeadLetter>,
+    effect: (trx: TransactionClientContract, letter: DeadLetter) => Promise<void>
+  ) {
+    return db.transaction(async (trx) => {
+      const letter = await DeadLetter.query({ client: trx }).where('id', id).forUpdate().first()
+      if (!letter) throw new DeadLetterNotFoundException()
+      if (letter.status !== 'open') throw new DeadLetterClosedException()
+      await effect(trx, letter)
+      const result = await trx.rawQuery(
+        `UPDATE dead_letters SET status = ?, resolved_by = ?, resolved_at = now(),
+                updated_at = date_trunc('milliseconds', clock_timestamp())
+          WHERE id = ? RETURNING *`,
+        [status, actor, id]
+      )
+      const updated = DeadLetter.$createFromAdapterResult(result.rows[0], {}, { client: trx })!
+      await hooks.beforeCommit?.(trx, updated)
+      return updated
+    })
+  }
+
+  protected async lockedPayout(trx: TransactionClientContract, letter: DeadLetter) {
+    if (!letter.payoutId) return null
+    return Payout.query({ client: trx }).where('id', letter.payoutId).forUpdate().first()
+  }
+}

@@ -1,0 +1,37 @@
+import { inject } from '@adonisjs/core'
+import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
+import { deadLetterQuery, type DeadLetterFilter } from '#actions/dead_letters/dead_letter_query'
+import { BusinessRefusal } from '#exceptions/business_refusal'
+
+export interface BulkResult {
+  done: string[]
+  refused: { id: string; code: string; message: string }[]
+}
+
+/*
+ * Replays or discards every open dead letter matching a filter, each in its
+ * own transaction: one that cannot go (funds now short, payout already
+ * settled) is reported and the others still proceed.
+ */
+@inject()
+export class ResolveDeadLetters {
+  constructor(private single: ResolveDeadLetter) {}
+
+  async handle(action: 'replay' | 'discard', filter: DeadLetterFilter, actor: string) {
+    const rows = await deadLetterQuery({ ...filter, status: 'open' })
+      .select('id')
+      .orderBy('created_at', 'asc')
+      .limit(10_000)
+    const result: BulkResult = { done: [], refused: [] }
+    for (const { id } of rows) {
+      try {
+        await this.single[action](id, actor)
+        result.done.push(id)
+      } catch (error) {
+        if (!(error instanceof BusinessRefusal)) throw error
+        result.refused.push({ id, code: error.code!, message: error.message })
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto'
+import { inject } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import payoutsConfig from '#config/payouts'
+import Payout from '#models/payout'
+import { formatAmount } from '#domain/money'
+import { backoffDelay } from '#domain/retry_policy'
+import { COMMANDS } from '#domain/events'
+import { Inbox } from '#infrastructure/inbox/inbox'
+import { Outbox } from '#infrastructure/outbox/outbox'
+import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { ProviderClient, type PayResult } from '#infrastructure/provider/provider_client'
+import { retryQueueFor, TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+
+export const PROCESS_CONSUMER = 'payouts.process'
+
+export type ProcessOutcome =
+  'completed' | 'failed' | 'retry_scheduled' | 'pending' | 'dead_lettered' | 'duplicate' | 'skipped'
+
+export interface ProcessMessage {
+  messageId: string
+  payoutId: string
+  /* The message body as received, kept in a dead letter. */
+  payload: Record<string, unknown>
+  traceparent?: string
+}
+
+/*
+ * Moves one payout out through the provider. Each `payout.process` message
+ * is one attempt:
+ *   1. NEW → PROCESSING (or, for a retry, PROCESSING stays) and one more attempt, committed;
+ *   2. the provider call, outside any transaction, with the payout id as its
+ *      idempotency key so a repeated call can never pay twice;
+ *   3. the outcome, its events and the inbox mark in one transaction:
+ *      COMPLETED; FAILED (declined, hold released); or, after a transient
+ *      error, the provider's own status first, then a retry through the delay
+ *      queues, or FAILED + a dead letter once attempts are exhausted.
+ * The message is acknowledged by the caller after this returns.
+ */
+@inject()
+export class ProcessPayout {
+  constructor(
+    private transitions: PayoutTransitions,
+    private outbox: Outbox,
+    private provider: ProviderClient,
+    private inbox: Inbox
+  ) {}
+
+  async handle(message: ProcessMessage): Promise<ProcessOutcome> {
+    if (await this.inbox.seen(PROCESS_CONSUMER, message.messageId)) return 'duplicate'
+
+    const payout = await this.startAttempt(message)
+    if (!payout) return 'skipped'
+
+    const amount = formatAmount(payout.amount, payout.currency)
+    let result: PayResult = await this.provider.pay({
+      payoutId: payout.id,
+      amount,
+      currency: payout.currency,
+      recipientDetails: payout.recipientDetails,
+    })
+    if (result.kind === 'transient') {
+      // Before retrying, ask: the call may have reached the provider and paid.
+      const status = await this.provider.status(payout.id)
+      if (status.kind !== 'not_found' && status.kind !== 'transient') result = status
+      else result = { kind: 'transient', reason: result.reason }
+    }
+    return this.settle(message, payout, result)
+  }
+
+  /* Step 1: the payout enters (or stays in) PROCESSING with one more attempt counted. */
+  protected async startAttempt(message: ProcessMessage) {
+    return db.transaction(async (trx) => {
+      const payout = await Payout.query({ client: trx })
+        .where('id', message.payoutId)
+        .forUpdate()
+        .first()
+      if (payout?.status === 'NEW') {
+        return this.transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
+          actor: 'worker',
+          countAttempt: true,
+        })
+      }
+      if (payout?.status === 'PROCESSING') {
+        const result = await trx.rawQuery(
+          `UPDATE payouts SET attempts = attempts + 1, updated_at = date_trunc('milliseconds', clock_timestamp())
+            WHERE id = ? RETURNING *`,
+          [payout.id]
+        )
+        return Payout.$createFromAdapterResult(result.rows[0], {}, { client: trx }) as Payout
+      }
+      // Unknown, already final, canceled or failed: a stale message. Nothing to do.
+      await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId)
+      if (!payout)
+        logger.warn({ payout_id: message.payoutId }, 'payout.process for an unknown payout')
+      return null
+    })
+  }
+
+  /* Step 3: the outcome and the inbox mark, together. */
+  protected async settle(
+    message: ProcessMessage,
+    payout: Payout,
+    result: PayResult | { kind: 'pending'; providerReference: string | null }
+  ): Promise<ProcessOutcome> {
+    return db.transaction(async (trx) => {
+      if (!(await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId))) return 'duplicate'
+      const attempt = payout.attempts
+
+      if (result.kind === 'succeeded') {
+        const moved = await this.transitions.move(trx, payout.id, 'PROCESSING', 'COMPLETED', {
+          actor: 'worker',
+          providerReference: result.providerReference,
+          details: { attempt },
+        })
+        return moved ? 'completed' : 'skipped'
+      }
+      if (result.kind === 'declined') {
+        const moved = await this.transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
+          actor: 'worker',
+          failureCode: result.failureCode,
+          failureMessage: result.failureMessage,
+          details: { attempt },
+        })
+        return moved ? 'failed' : 'skipped'
+      }
+      if (result.kind === 'pending') {
+        await this.transitions.record(trx, payout, 'provider_pending', 'worker', {
+          attempt,
+          provider_reference: result.providerReference,
+        })
+        // The result comes as a webhook; a later status check covers a lost one.
+        if (attempt < payoutsConfig.retry.maxAttempts)
+          await this.scheduleRetry(trx, payout, message)
+        return 'pending'
+      }
+
+      await this.transitions.record(trx, payout, 'attempt_failed', 'worker', {
+        attempt,
+        error: result.reason,
+      })
+      if (attempt < payoutsConfig.retry.maxAttempts) {
+        await this.scheduleRetry(trx, payout, message)
+        return 'retry_scheduled'
+      }
+      const failed = await this.transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
+        actor: 'worker',
+        failureCode: 'provider_unavailable',
+        failureMessage: `The provider failed ${attempt} attempts; last error: ${result.reason}`,
+        details: { attempt },
+      })
+      if (!failed) return 'skipped'
+      await this.deadLetter(trx, payout, message, attempt, result.reason)
+      return 'dead_lettered'
+    })
+  }
+
+  protected async scheduleRetry(
+    trx: TransactionClientContract,
+    payout: Payout,
+    message: ProcessMessage
+  ) {
+    const delayMs = backoffDelay(payout.attempts, payoutsConfig.retry)
+    await this.transitions.record(trx, payout, 'retry_scheduled', 'worker', {
+      attempt: payout.attempts,
+      delay_ms: delayMs,
+    })
+    await this.outbox.stage(trx, [
+      {
+        exchange: '',
+        routingKey: retryQueueFor(delayMs, payoutsConfig.retry.baseMs),
+        payload: { payout_id: payout.id },
+        headers: message.traceparent ? { traceparent: message.traceparent } : {},
+        expirationMs: Math.max(delayMs, 1),
+      },
+    ])
+  }
+
+  /* The exhausted work goes to payouts.dead, where the worker mirrors it for operators. */
+  protected async deadLetter(
+    trx: TransactionClientContract,
+    payout: Payout,
+    message: ProcessMessage,
+    attempts: number,
+    lastError: string
+  ) {
+    await this.outbox.stage(trx, [
+      {
+        exchange: '',
+        routingKey: TOPOLOGY.queues.dead,
+        messageId: randomUUID(),
+        payload: message.payload,
+        headers: {
+          'x-dead-letter-reason': 'exhausted',
+          'x-original-routing-key': COMMANDS.processPayout,
+          'x-original-message-id': message.messageId,
+          'x-attempts': String(attempts),
+          'x-last-error': lastError.slice(0, 500),
+          'x-payout-id': payout.id,
+          ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+        },
+      },
+    ])
+  }
+}

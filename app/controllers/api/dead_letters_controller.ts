@@ -1,0 +1,57 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import DeadLetter from '#models/dead_letter'
+import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
+import { deadLetterQuery } from '#actions/dead_letters/dead_letter_query'
+import { listDeadLettersValidator } from '#validators/dead_letter'
+import { paginate } from '#infrastructure/pagination/cursor'
+import { deadLetterJson } from '#transformers/dead_letter_transformer'
+import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { uuidParam } from '#controllers/api/support/params'
+import { actorOf } from '#controllers/api/payouts_controller'
+import { DeadLetterNotFoundException } from '#exceptions/dead_letter_exceptions'
+
+@inject()
+export default class DeadLettersController {
+  constructor(private resolver: ResolveDeadLetter) {}
+
+  /* GET /api/v1/dead-letters */
+  async index({ request }: HttpContext) {
+    const input = await listDeadLettersValidator.validate(request.qs())
+    const query = deadLetterQuery({
+      status: input.status,
+      payoutId: input.payout_id,
+      accountId: input.account_id,
+      errorCode: input.error_code,
+      createdFrom: input.created_from as unknown as Date | undefined,
+      createdTo: input.created_to as unknown as Date | undefined,
+    })
+    const page = await paginate(
+      query,
+      { limit: input.limit ?? 25, cursor: input.cursor },
+      'dead_letters'
+    )
+    return { data: page.rows.map(deadLetterJson), meta: { next_cursor: page.nextCursor } }
+  }
+
+  /* GET /api/v1/dead-letters/:id */
+  async show({ params }: HttpContext) {
+    const letter = await DeadLetter.find(uuidParam(params.id))
+    if (!letter) throw new DeadLetterNotFoundException()
+    return deadLetterJson(letter)
+  }
+
+  /* POST /api/v1/dead-letters/:id/replay */
+  async replay(ctx: HttpContext) {
+    const id = uuidParam(ctx.params.id)
+    const answer = sealedResponse(ctx, 200, deadLetterJson)
+    answer.send(await this.resolver.replay(id, actorOf(ctx), answer.hooks))
+  }
+
+  /* POST /api/v1/dead-letters/:id/discard */
+  async discard(ctx: HttpContext) {
+    const id = uuidParam(ctx.params.id)
+    const answer = sealedResponse(ctx, 200, deadLetterJson)
+    answer.send(await this.resolver.discard(id, actorOf(ctx), answer.hooks))
+  }
+}

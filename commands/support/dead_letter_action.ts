@@ -1,0 +1,62 @@
+import type { BaseCommand } from '@adonisjs/core/ace'
+
+interface DeadLetterCommand extends BaseCommand {
+  ids?: string[]
+  all: boolean
+  payout?: string
+  errorCode?: string
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/* Shared body of dead-letters:replay and dead-letters:discard. */
+export async function runDeadLetterAction(
+  command: DeadLetterCommand,
+  action: 'replay' | 'discard'
+) {
+  const ids = command.ids ?? []
+  if (ids.length === 0 && !command.all) {
+    command.logger.error('Give dead letter ids, or --all (with optional filters)')
+    command.exitCode = 1
+    return
+  }
+  const { BusinessRefusal } = await import('#exceptions/business_refusal')
+  const { ResolveDeadLetter } = await import('#actions/dead_letters/resolve_dead_letter')
+  const { ResolveDeadLetters } = await import('#actions/dead_letters/resolve_dead_letters')
+  const actor = `cli:${process.env.USER ?? 'operator'}`
+
+  let done = 0
+  let refused = 0
+  if (command.all) {
+    const bulk = await command.app.container.make(ResolveDeadLetters)
+    const result = await bulk.handle(
+      action,
+      { payoutId: command.payout, errorCode: command.errorCode },
+      actor
+    )
+    done = result.done.length
+    for (const item of result.refused) command.logger.error(`${item.id}: ${item.message}`)
+    refused = result.refused.length
+  } else {
+    const single = await command.app.container.make(ResolveDeadLetter)
+    for (const id of ids) {
+      try {
+        if (!UUID.test(id)) throw new Error('not a dead letter id')
+        await single[action](id.toLowerCase(), actor)
+        done++
+      } catch (error) {
+        if (
+          !(error instanceof BusinessRefusal) &&
+          !(error instanceof Error && error.message === 'not a dead letter id')
+        ) {
+          throw error
+        }
+        command.logger.error(`${id}: ${(error as Error).message}`)
+        refused++
+      }
+    }
+  }
+  const verb = action === 'replay' ? 'replayed' : 'discarded'
+  command.logger.success(`${done} dead letter(s) ${verb}${refused ? `, ${refused} refused` : ''}`)
+  if (refused > 0) command.exitCode = 1
+}
