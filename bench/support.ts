@@ -7,12 +7,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { ensureDatabase, loadEnv } from '../scripts/support.ts'
+import { ensureDatabase, readEnv } from '../scripts/support.ts'
 
-loadEnv('.env')
+const env = readEnv('.env')
 
-export const BENCH_DB = process.env.BENCH_DB_DATABASE || 'payouts_bench'
-export const BENCH_PORT = Number(process.env.BENCH_PORT || 3390)
+export const BENCH_DB = env.BENCH_DB_DATABASE || 'payouts_bench'
+export const BENCH_PORT = Number(env.BENCH_PORT || 3390)
 export const BASE_URL = `http://127.0.0.1:${BENCH_PORT}`
 
 export const benchEnv: NodeJS.ProcessEnv = {
@@ -26,16 +26,16 @@ export const benchEnv: NodeJS.ProcessEnv = {
 
 export function pgClient() {
   return new pg.Client({
-    host: process.env.DB_HOST || '127.0.0.1',
-    port: Number(process.env.DB_PORT || 5432),
-    user: process.env.DB_USER || 'postgres',
-    password: process.env.DB_PASSWORD || undefined,
+    host: env.DB_HOST || '127.0.0.1',
+    port: Number(env.DB_PORT || 5432),
+    user: env.DB_USER || 'postgres',
+    password: env.DB_PASSWORD || undefined,
     database: BENCH_DB,
   })
 }
 
 export async function prepareDatabase() {
-  await ensureDatabase(BENCH_DB)
+  await ensureDatabase(BENCH_DB, env)
   const result = spawnSync(process.execPath, ['ace.js', 'migration:run', '--force'], {
     env: benchEnv,
     stdio: 'ignore',
@@ -131,11 +131,11 @@ export function pgbench(
   const args = [
     '-n',
     '-h',
-    process.env.DB_HOST || '127.0.0.1',
+    env.DB_HOST || '127.0.0.1',
     '-p',
-    String(process.env.DB_PORT || 5432),
+    String(env.DB_PORT || 5432),
     '-U',
-    process.env.DB_USER || 'postgres',
+    env.DB_USER || 'postgres',
     '-c',
     String(clients),
     '-j',
@@ -151,7 +151,7 @@ export function pgbench(
   ]
   const run = spawnSync('pgbench', args, {
     encoding: 'utf8',
-    env: { ...process.env, PGPASSWORD: process.env.DB_PASSWORD || '' },
+    env: { ...process.env, PGPASSWORD: env.DB_PASSWORD || '' },
   })
   const match = /tps = ([\d.]+)/.exec(run.stdout)
   if (!match) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`)

@@ -1,6 +1,6 @@
 import { args, BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { runDeadLetterAction } from '#commands/support/dead_letter_action'
+import { runDeadLetterAction } from '#actions/dead_letters/run_from_command'
 
 export default class DeadLettersReplay extends BaseCommand {
   static commandName = 'dead-letters:replay'

@@ -4,9 +4,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { ace, ensureDatabase, loadEnv, log } from './support.ts'
+import { ace, ensureDatabase, log, readEnv } from './support.ts'
 
-loadEnv('.env')
+const env = readEnv('.env')
 
 const PROCESSES: Record<string, { args: string[]; needs: string }> = {
   web: { args: ['--import=@poppinss/ts-exec', 'bin/server.ts'], needs: 'bin/server.ts' },
@@ -25,7 +25,7 @@ function enableRabbitManagement() {
 }
 
 async function main() {
-  const requested = (process.env.START_PROCESSES || 'web,worker,provider')
+  const requested = (env.START_PROCESSES || 'web,worker,provider')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean)
@@ -33,7 +33,7 @@ async function main() {
   if (unknown.length)
     throw new Error(`START_PROCESSES names unknown processes: ${unknown.join(', ')}`)
 
-  await ensureDatabase(process.env.DB_DATABASE || 'payouts')
+  await ensureDatabase(env.DB_DATABASE || 'payouts', env)
   ace(['migration:run', '--force'])
   enableRabbitManagement()
   ace(['db:seed'])

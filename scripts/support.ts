@@ -4,27 +4,34 @@
  * modules and `pg` are used here.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
 import pg from 'pg'
 
-/* Loads env files without overriding what the shell already set; earlier files win. */
-export function loadEnv(...files: string[]) {
-  for (const file of files) {
-    if (existsSync(file)) process.loadEnvFile(file)
+/*
+ * Reads settings from env files without touching process.env (the app parses
+ * its own env files, with interpolation); the shell's variables win, then the
+ * earlier files.
+ */
+export function readEnv(...files: string[]): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {}
+  for (const file of [...files].reverse()) {
+    if (existsSync(file)) Object.assign(values, parseEnv(readFileSync(file, 'utf8')))
   }
+  return { ...values, ...process.env }
 }
 
 export function log(message: string) {
   process.stdout.write(`[payouts] ${message}\n`)
 }
 
-export async function ensureDatabase(name: string) {
+export async function ensureDatabase(name: string, env: Record<string, string | undefined>) {
   if (!/^[A-Za-z_][\w-]{0,62}$/.test(name)) throw new Error(`Unusable database name "${name}"`)
   const client = new pg.Client({
-    host: process.env.DB_HOST || '127.0.0.1',
-    port: Number(process.env.DB_PORT || 5432),
-    user: process.env.DB_USER || 'postgres',
-    password: process.env.DB_PASSWORD || undefined,
+    host: env.DB_HOST || '127.0.0.1',
+    port: Number(env.DB_PORT || 5432),
+    user: env.DB_USER || 'postgres',
+    password: env.DB_PASSWORD || undefined,
     database: 'postgres',
   })
   await client.connect()

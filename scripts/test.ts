@@ -4,13 +4,13 @@
  * `npm test -- unit` or `npm test -- --files=tests/functional/auth`.
  */
 import { spawnSync } from 'node:child_process'
-import { ace, ensureDatabase, loadEnv, log } from './support.ts'
+import { ace, ensureDatabase, log, readEnv } from './support.ts'
 
 process.env.NODE_ENV = 'test'
-loadEnv('.env.test', '.env')
+const env = readEnv('.env.test', '.env')
 
 async function main() {
-  await ensureDatabase(process.env.DB_DATABASE || 'payouts_test')
+  await ensureDatabase(env.DB_DATABASE || 'payouts_test', env)
   ace(['migration:fresh', '--force'])
   log('running tests')
   const result = spawnSync(

@@ -16,6 +16,8 @@ export default class extends BaseSchema {
         failure_code varchar(100),
         failure_message varchar(1000),
         provider_reference varchar(255),
+        -- The payout.process message of the attempt in progress: a redelivery of it is not a new attempt.
+        attempt_message_id varchar(255),
         created_by varchar(255),
         created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
         updated_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),

@@ -81,13 +81,18 @@ export class ProcessPayout {
         return this.transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
           actor: 'worker',
           countAttempt: true,
+          attemptMessageId: message.messageId,
         })
       }
       if (payout?.status === 'PROCESSING') {
+        // A redelivery (or concurrent duplicate) of the current attempt's message is not a new attempt.
         const result = await trx.rawQuery(
-          `UPDATE payouts SET attempts = attempts + 1, updated_at = date_trunc('milliseconds', clock_timestamp())
+          `UPDATE payouts
+              SET attempts = attempts + CASE WHEN attempt_message_id IS DISTINCT FROM ? THEN 1 ELSE 0 END,
+                  attempt_message_id = ?,
+                  updated_at = date_trunc('milliseconds', clock_timestamp())
             WHERE id = ? RETURNING *`,
-          [payout.id]
+          [message.messageId, message.messageId, payout.id]
         )
         return Payout.$createFromAdapterResult(result.rows[0], {}, { client: trx }) as Payout
       }

@@ -16,8 +16,9 @@ export interface MoveOptions {
   failureCode?: string | null
   failureMessage?: string | null
   providerReference?: string | null
-  /* Counts one more provider attempt. */
+  /* Counts one more provider attempt, made for this payout.process message. */
   countAttempt?: boolean
+  attemptMessageId?: string
 }
 
 /*
@@ -52,6 +53,7 @@ export class PayoutTransitions {
       ['failure_code', options.failureCode],
       ['failure_message', options.failureMessage],
       ['provider_reference', options.providerReference],
+      ['attempt_message_id', options.attemptMessageId],
     ] as const) {
       if (value !== undefined) {
         sets.push(`${column} = ?`)

@@ -1,0 +1,172 @@
+import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
+import { spawnSync } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import type { Channel, ConsumeMessage } from 'amqplib'
+import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
+import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+import { Outbox } from '#infrastructure/outbox/outbox'
+import { tokenFor } from '#tests/helpers'
+import { waitFor } from '#tests/support/processing'
+
+/* A private queue bound to `exchange` with `keys`, collecting what arrives. */
+async function listen(channel: Channel, exchange: string, keys: string[]) {
+  const received: ConsumeMessage[] = []
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true })
+  for (const key of keys) await channel.bindQueue(queue, exchange, key)
+  await channel.consume(queue, (message) => message && received.push(message), { noAck: true })
+  return received
+}
+
+test.group('Transactional outbox', (group) => {
+  let channel: Channel
+
+  group.each.setup(async () => {
+    const broker = await app.container.make(BrokerConnection)
+    channel = await broker.openChannel('outbox test')
+    return () => channel.close().catch(() => {})
+  })
+
+  test('a committed row is published once, with the contract properties', async ({ assert }) => {
+    const key = `test.outbox.${randomUUID()}`
+    const received = await listen(channel, TOPOLOGY.exchanges.events, [key])
+    const outbox = await app.container.make(Outbox)
+    await db.transaction(async (trx) => {
+      await outbox.stage(trx, [
+        { exchange: TOPOLOGY.exchanges.events, routingKey: key, payload: { hello: 'world' } },
+      ])
+    })
+    await waitFor(async () => received.length === 1, 5000, 'the message')
+    const [message] = received
+    assert.deepEqual(JSON.parse(message.content.toString()), { hello: 'world' })
+    assert.equal(message.properties.contentType, 'application/json')
+    assert.equal(message.properties.deliveryMode, 2)
+    assert.equal(message.properties.type, key)
+    assert.isString(message.properties.messageId)
+    assert.isNumber(message.properties.timestamp)
+    assert.match(
+      String(message.properties.headers?.traceparent),
+      /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/
+    )
+    const row = await db.rawQuery(
+      'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
+      [key]
+    )
+    assert.isNotNull(row.rows[0].published_at)
+    await sleep(300)
+    assert.lengthOf(received, 1)
+  })
+
+  test('a transaction that rolls back after writing an outbox row publishes nothing', async ({
+    assert,
+  }) => {
+    const key = `test.outbox.${randomUUID()}`
+    const received = await listen(channel, TOPOLOGY.exchanges.events, [key])
+    const outbox = await app.container.make(Outbox)
+    await assert.rejects(() =>
+      db.transaction(async (trx) => {
+        await outbox.stage(trx, [
+          { exchange: TOPOLOGY.exchanges.events, routingKey: key, payload: { phantom: true } },
+        ])
+        throw new Error('the change fails after the outbox row was written')
+      })
+    )
+    await outbox.relayOnce()
+    await sleep(500)
+    assert.lengthOf(received, 0)
+    const rows = await db.rawQuery(
+      'SELECT count(*)::int AS n FROM outbox_messages WHERE routing_key = ?',
+      [key]
+    )
+    assert.equal(rows.rows[0].n, 0)
+  })
+
+  test('killed between commit and publish: the relay publishes the row exactly once', async ({
+    assert,
+  }) => {
+    const key = `test.outbox.${randomUUID()}`
+    const received = await listen(channel, TOPOLOGY.exchanges.events, [key])
+    const crash = spawnSync(
+      process.execPath,
+      ['--import=@poppinss/ts-exec', 'tests/fixtures/commit_then_die.ts', key],
+      { env: { ...process.env, NODE_ENV: 'test' }, encoding: 'utf8' }
+    )
+    assert.equal(crash.signal, 'SIGKILL', crash.stderr)
+    const left = await db.rawQuery(
+      'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
+      [key]
+    )
+    assert.lengthOf(left.rows, 1)
+    assert.isNull(left.rows[0].published_at, 'committed but never published')
+    await sleep(300)
+    assert.lengthOf(received, 0)
+
+    for (let i = 0; i < 2; i++) {
+      const relay = spawnSync(process.execPath, ['ace.js', 'outbox:relay'], {
+        env: { ...process.env, NODE_ENV: 'test' },
+        encoding: 'utf8',
+      })
+      assert.equal(relay.status, 0, relay.stderr)
+    }
+    await waitFor(async () => received.length >= 1, 5000, 'the relayed message')
+    await sleep(500)
+    assert.lengthOf(received, 1)
+    assert.deepEqual(JSON.parse(received[0].content.toString()), {
+      crashed: true,
+      routing_key: key,
+    })
+    const after = await db.rawQuery(
+      'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
+      [key]
+    )
+    assert.isNotNull(after.rows[0].published_at)
+  }).timeout(60_000)
+
+  test('a created payout puts payout.process on the queue after commit; a refused one does not', async ({
+    client,
+    assert,
+  }) => {
+    const received = await listen(channel, TOPOLOGY.exchanges.commands, [
+      TOPOLOGY.routingKeys.processPayout,
+    ])
+    const { token } = await tokenFor(['*'])
+    const account = await client
+      .post('/api/v1/accounts')
+      .bearerToken(token)
+      .json({ external_ref: `c-${randomUUID()}`, currency: 'EUR' })
+    const accountId = account.body().id
+    await client
+      .post(`/api/v1/accounts/${accountId}/deposits`)
+      .bearerToken(token)
+      .json({ amount: '20.00' })
+    const payoutFor = (body: Record<string, unknown>) =>
+      client
+        .post('/api/v1/payouts')
+        .bearerToken(token)
+        .json({ account_id: accountId, currency: 'EUR', recipient_details: 'x', ...body })
+
+    const created = await payoutFor({ amount: '10.00' })
+    created.assertStatus(201)
+    ;(await payoutFor({ amount: '15.00' })).assertStatus(409) // 19.60 left, 15.30 needed after the first
+    ;(await payoutFor({ amount: 'abc' })).assertStatus(422)
+
+    const mine = () =>
+      received.filter((m) => {
+        const body = JSON.parse(m.content.toString())
+        return typeof body.payout_id === 'string'
+      })
+    await waitFor(async () =>
+      mine().some((m) => JSON.parse(m.content.toString()).payout_id === created.body().id)
+    )
+    await sleep(500)
+    const ids = mine().map((m) => JSON.parse(m.content.toString()).payout_id)
+    const ours = await db.rawQuery('SELECT id FROM payouts WHERE account_id = ?', [accountId])
+    assert.lengthOf(ours.rows, 1)
+    assert.deepEqual(
+      ids.filter((id) => ours.rows.some((row: { id: string }) => row.id === id)),
+      [created.body().id]
+    )
+  }).timeout(30_000)
+})

@@ -1,0 +1,117 @@
+import { test } from '@japa/runner'
+import { spawn, type ChildProcess } from 'node:child_process'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import Account from '#models/account'
+import { CreatePayout } from '#actions/payouts/create_payout'
+import { CheckLedger } from '#actions/ledger/check_ledger'
+import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import { truncate } from '#tests/helpers'
+import {
+  fundedAccount,
+  payoutStatuses,
+  startMockProvider,
+  waitFor,
+  waitUntilSettled,
+} from '#tests/support/processing'
+
+/* The worker as its own process, exactly as `npm start` runs it. */
+function spawnWorker(): ChildProcess {
+  return spawn(process.execPath, ['ace.js', 'payouts:work'], {
+    env: { ...process.env, NODE_ENV: 'test' },
+    stdio: 'ignore',
+  })
+}
+
+function exited(child: ChildProcess) {
+  return new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode)
+    child.once('exit', (code) => resolve(code))
+  })
+}
+
+test.group('Worker: crash recovery', (group) => {
+  let provider: MockProviderServer
+  const children: ChildProcess[] = []
+
+  group.each.setup(async () => {
+    await truncate(
+      'dead_letters',
+      'inbox_messages',
+      'payout_events',
+      'payouts',
+      'transactions',
+      'accounts',
+      'outbox_messages'
+    )
+    provider = await startMockProvider({ latencyMs: 300 })
+    return async () => {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+      await provider.stop()
+    }
+  })
+
+  test('a worker killed with SIGKILL mid-processing, then restarted: every payout final, paid at most once', async ({
+    assert,
+  }) => {
+    const accountId = await fundedAccount(10_000_000)
+    const account = await Account.findOrFail(accountId)
+    const create = await app.container.make(CreatePayout)
+    const ids: string[] = []
+    for (let i = 0; i < 24; i++) {
+      const payout = await create.handle({
+        account,
+        amount: 1000n,
+        recipientDetails: `IBAN crash-${i}`,
+        actor: 'test',
+      })
+      ids.push(payout.id)
+    }
+
+    const first = spawnWorker()
+    children.push(first)
+    // Kill it while payouts are in the middle of being processed.
+    await waitFor(
+      async () => {
+        const statuses = await payoutStatuses(ids)
+        const processing = [...statuses.values()].filter((p) => p.status === 'PROCESSING')
+        return processing.length >= 4
+      },
+      30_000,
+      'payouts in PROCESSING'
+    )
+    first.kill('SIGKILL')
+    await exited(first)
+    const midway = await payoutStatuses(ids)
+    assert.isAbove(
+      [...midway.values()].filter((p) => p.status !== 'COMPLETED').length,
+      0,
+      'the kill happened before everything was done'
+    )
+
+    const second = spawnWorker()
+    children.push(second)
+    const settled = await waitUntilSettled(ids, 60_000)
+    for (const id of ids) assert.equal(settled.get(id)!.status, 'COMPLETED', id)
+
+    // The provider's own record: every payout paid exactly once.
+    for (const id of ids) {
+      const response = await fetch(`http://127.0.0.1:${provider.port}/payouts/${id}`)
+      const record = (await response.json()) as { payments: number }
+      assert.equal(record.payments, 1, `provider payments for ${id}`)
+    }
+    const completions = await db.rawQuery(
+      `SELECT payout_id, count(*)::int AS n FROM payout_events
+        WHERE to_status = 'COMPLETED' AND payout_id = ANY(?::uuid[]) GROUP BY payout_id`,
+      [`{${ids.join(',')}}`]
+    )
+    assert.lengthOf(completions.rows, ids.length)
+    for (const row of completions.rows) assert.equal(row.n, 1)
+    await account.refresh()
+    assert.equal(account.balance, 10_000_000n - 24n * 1020n)
+    assert.deepEqual(await new CheckLedger().handle(), [])
+
+    second.kill('SIGTERM')
+    assert.equal(await exited(second), 0, 'graceful stop exits 0')
+  }).timeout(120_000)
+})

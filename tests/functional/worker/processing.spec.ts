@@ -1,0 +1,169 @@
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import Account from '#models/account'
+import { CreatePayout } from '#actions/payouts/create_payout'
+import { CheckLedger } from '#actions/ledger/check_ledger'
+import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
+import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import type { PayoutWorker } from '#infrastructure/worker/payout_worker'
+import { truncate } from '#tests/helpers'
+import {
+  fundedAccount,
+  startMockProvider,
+  startWorker,
+  waitFor,
+  waitUntilSettled,
+} from '#tests/support/processing'
+
+async function createPayouts(accountId: string, recipients: string[], amount = 1000n) {
+  const account = await Account.findOrFail(accountId)
+  const create = await app.container.make(CreatePayout)
+  const ids: string[] = []
+  for (const recipientDetails of recipients) {
+    const payout = await create.handle({ account, amount, recipientDetails, actor: 'test' })
+    ids.push(payout.id)
+  }
+  return ids
+}
+
+async function providerRecord(provider: MockProviderServer, payoutId: string) {
+  const response = await fetch(`http://127.0.0.1:${provider.port}/payouts/${payoutId}`)
+  return (await response.json()) as { status: string; payments: number }
+}
+
+const TABLES = [
+  'dead_letters',
+  'inbox_messages',
+  'payout_events',
+  'payouts',
+  'transactions',
+  'accounts',
+  'outbox_messages',
+  'provider_events',
+]
+
+test.group('Worker: processing payouts end to end', (group) => {
+  let provider: MockProviderServer
+  let worker: PayoutWorker | undefined
+
+  group.each.setup(async () => {
+    await truncate(...TABLES)
+    provider = await startMockProvider()
+    return async () => {
+      await worker?.stop()
+      worker = undefined
+      await provider.stop()
+    }
+  })
+
+  test('each mock-provider prefix ends in the contract outcome', async ({ assert }) => {
+    const accountId = await fundedAccount(1_000_000)
+    const recipients = ['IBAN ok', 'decline-1', 'flaky-1', 'down-1', 'slow-1', 'async-1']
+    const ids = await createPayouts(accountId, recipients)
+    worker = await startWorker()
+    const settled = await waitUntilSettled(ids, 40_000)
+    const [ok, decline, flaky, down, slow, async] = ids.map((id) => settled.get(id)!)
+
+    assert.equal(ok.status, 'COMPLETED')
+    assert.equal(decline.status, 'FAILED')
+    assert.isString(decline.failure_code)
+    assert.equal(flaky.status, 'COMPLETED')
+    assert.isAtLeast(flaky.attempts, 3)
+    assert.equal(down.status, 'FAILED')
+    assert.equal(down.failure_code, 'provider_unavailable')
+    assert.equal(slow.status, 'COMPLETED')
+    assert.equal(async.status, 'COMPLETED')
+
+    // The slow payout was paid once by the provider, and once in our ledger.
+    assert.equal((await providerRecord(provider, slow.id)).payments, 1)
+    const holds = await db.rawQuery(
+      `SELECT count(*)::int AS n FROM transactions WHERE payout_id = ? AND type = 'payout_hold'`,
+      [slow.id]
+    )
+    assert.equal(holds.rows[0].n, 1)
+
+    // An open dead letter names the payout that exhausted its attempts.
+    const letter = await waitFor(async () => {
+      const result = await db.rawQuery(`SELECT * FROM dead_letters WHERE payout_id = ?`, [down.id])
+      return result.rows[0]
+    }, 10_000)
+    assert.equal(letter.status, 'open')
+    assert.equal(letter.reason, 'exhausted')
+    assert.equal(letter.attempts, 4)
+    assert.lengthOf(letter.errors, 4)
+    assert.deepEqual(letter.payload, { payout_id: down.id })
+
+    // Balance: completed payouts keep their hold (10.20 each), failed ones were released.
+    const account = await Account.findOrFail(accountId)
+    assert.equal(account.balance, 1_000_000n - 4n * 1020n)
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  }).timeout(60_000)
+
+  test('the same payout.process message delivered 3 times pays once', async ({ assert }) => {
+    const accountId = await fundedAccount(100_000)
+    const [id] = await createPayouts(accountId, ['IBAN dup'])
+    const row = await waitFor(async () => {
+      const result = await db.rawQuery(
+        `SELECT message_id, payload FROM outbox_messages
+          WHERE routing_key = 'payout.process' AND payload->>'payout_id' = ? AND published_at IS NOT NULL`,
+        [id]
+      )
+      return result.rows[0] as { message_id: string; payload: object } | undefined
+    })
+    const broker = await app.container.make(BrokerConnection)
+    for (let i = 0; i < 2; i++) {
+      await broker.publish(
+        TOPOLOGY.exchanges.commands,
+        TOPOLOGY.routingKeys.processPayout,
+        row.payload,
+        {
+          messageId: row.message_id,
+        }
+      )
+    }
+    worker = await startWorker()
+    await waitUntilSettled([id])
+    await waitFor(async () => {
+      const seen = await db.rawQuery(
+        `SELECT count(*)::int AS n FROM inbox_messages WHERE message_id = ?`,
+        [row.message_id]
+      )
+      return seen.rows[0].n === 1
+    })
+    // Give the two duplicates time to be delivered and skipped.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const record = await providerRecord(provider, id)
+    assert.equal(record.payments, 1)
+    const completions = await db.rawQuery(
+      `SELECT count(*)::int AS n FROM payout_events WHERE payout_id = ? AND to_status = 'COMPLETED'`,
+      [id]
+    )
+    assert.equal(completions.rows[0].n, 1)
+    const payout = await db.rawQuery('SELECT attempts FROM payouts WHERE id = ?', [id])
+    assert.equal(payout.rows[0].attempts, 1)
+  }).timeout(30_000)
+
+  test('a message that cannot be parsed is dead-lettered, not retried', async ({ assert }) => {
+    worker = await startWorker()
+    const broker = await app.container.make(BrokerConnection)
+    const messageId = `poison-${Date.now()}`
+    await broker.publish(
+      TOPOLOGY.exchanges.commands,
+      TOPOLOGY.routingKeys.processPayout,
+      Buffer.from('{not json'),
+      { messageId }
+    )
+    const letter = await waitFor(async () => {
+      const result = await db.rawQuery(`SELECT * FROM dead_letters WHERE message_id = ?`, [
+        messageId,
+      ])
+      return result.rows[0]
+    })
+    assert.equal(letter.reason, 'poison')
+    assert.equal(letter.queue, TOPOLOGY.queues.process)
+    assert.equal(letter.status, 'open')
+    assert.deepEqual(letter.payload, { raw: '{not json' })
+  }).timeout(20_000)
+})

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import payoutsConfig from '#config/payouts'
+import { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import { PayoutWorker } from '#infrastructure/worker/payout_worker'
+
+/* The mock provider on the port the test configuration points PROVIDER_URL at. */
+export async function startMockProvider(overrides: { latencyMs?: number } = {}) {
+  const config = payoutsConfig.mockProvider
+  const server = new MockProviderServer({
+    port: config.port,
+    host: '127.0.0.1',
+    latencyMs: overrides.latencyMs ?? 0,
+    errorRate: 0,
+    declineRate: 0,
+    slowDelayMs: config.slowDelayMs,
+    webhookUrl: config.webhookUrl,
+    webhookDelayMs: config.webhookDelayMs,
+    webhookSecret: payoutsConfig.provider.webhookSecrets[0],
+  })
+  await server.start()
+  return server
+}
+
+/* The real worker, in this process, on the real broker and database. */
+export async function startWorker() {
+  const worker = await app.container.make(PayoutWorker)
+  await worker.start()
+  return worker
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition'
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value) return value
+    await sleep(100)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+export async function payoutStatuses(ids: string[]) {
+  const result = await db.rawQuery(
+    `SELECT id, status, attempts, failure_code FROM payouts WHERE id = ANY(?::uuid[])`,
+    [`{${ids.join(',')}}`]
+  )
+  return new Map(
+    (
+      result.rows as { id: string; status: string; attempts: number; failure_code: string | null }[]
+    ).map((row) => [row.id, row])
+  )
+}
+
+/* Waits until none of the payouts is NEW or PROCESSING. */
+export async function waitUntilSettled(ids: string[], timeoutMs = 30_000) {
+  return waitFor(
+    async () => {
+      const statuses = await payoutStatuses(ids)
+      const open = [...statuses.values()].filter(
+        (p) => p.status === 'NEW' || p.status === 'PROCESSING'
+      )
+      return open.length === 0 && statuses.size === ids.length ? statuses : null
+    },
+    timeoutMs,
+    'payouts to settle'
+  )
+}
+
+export function uniqueRef() {
+  return `acc-${randomUUID()}`
+}
+
+/* An account credited with `balanceMinor` directly in SQL, with its ledger row. */
+export async function fundedAccount(balanceMinor: number, currency = 'EUR') {
+  const result = await db.rawQuery(
+    `WITH a AS (INSERT INTO accounts (external_ref, currency, balance) VALUES (?, ?, ?) RETURNING id, balance)
+     INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference)
+     SELECT id, 'deposit', balance, 0, balance, 'test funding' FROM a RETURNING account_id`,
+    [uniqueRef(), currency, balanceMinor]
+  )
+  return result.rows[0].account_id as string
+}
