@@ -8,6 +8,7 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 /* Run on every request, routed or not. */
 server.use([
+  () => import('#middleware/method_spoofing_guard_middleware'),
   () => import('#middleware/request_id_middleware'),
   () => import('#middleware/http_metrics_middleware'),
   () => import('#middleware/container_bindings_middleware'),
@@ -17,6 +18,8 @@ server.use([
 /* Run on every request that matched a route. */
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
+  // Again once the body is parsed: a non-string `_method` in it would make shield throw.
+  () => import('#middleware/method_spoofing_guard_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
 ])

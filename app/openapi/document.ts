@@ -2,6 +2,8 @@ import { sharedComponents } from '#openapi/components'
 import { serviceSection } from '#openapi/paths/service'
 import { meSection } from '#openapi/paths/me'
 import { accountsSection } from '#openapi/paths/accounts'
+import { payoutsSection } from '#openapi/paths/payouts'
+import { deadLettersSection } from '#openapi/paths/dead_letters'
 import type { OpenApiDocument, OpenApiSection, Paths, Schema, Tag } from '#openapi/types'
 
 /*
@@ -10,7 +12,13 @@ import type { OpenApiDocument, OpenApiSection, Paths, Schema, Tag } from '#opena
  * and is listed here; tests/functional/docs fails when an /api/v1 route is
  * missing from the document.
  */
-export const SECTIONS: OpenApiSection[] = [serviceSection, meSection, accountsSection]
+export const SECTIONS: OpenApiSection[] = [
+  serviceSection,
+  meSection,
+  accountsSection,
+  payoutsSection,
+  deadLettersSection,
+]
 
 export function buildOpenApiDocument(sections: OpenApiSection[] = SECTIONS): OpenApiDocument {
   const paths: Paths = {}

@@ -11,6 +11,7 @@ import { Outbox } from '#infrastructure/outbox/outbox'
 import { bindings } from '#infrastructure/database/bindings'
 import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { payoutJson } from '#transformers/payout_transformer'
+import { payoutMetrics } from '#infrastructure/payouts/metrics'
 import { InsufficientFundsException } from '#exceptions/account_exceptions'
 import type { TransactionHooks } from '#actions/transaction_hooks'
 
@@ -83,6 +84,7 @@ export class CreatePayout {
         },
       ])
       await hooks.beforeCommit?.(trx, payout)
+      trx.after('commit', () => payoutMetrics.created.inc({ currency: payout.currency }))
       return payout
     })
   }

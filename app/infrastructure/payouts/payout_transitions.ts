@@ -5,6 +5,7 @@ import { assertMove, eventFor, holdsFunds, type PayoutStatus } from '#domain/pay
 import { EXCHANGES } from '#domain/events'
 import { postEntry } from '#infrastructure/ledger/ledger'
 import { bindings as bind } from '#infrastructure/database/bindings'
+import { payoutMetrics } from '#infrastructure/payouts/metrics'
 import { Outbox } from '#infrastructure/outbox/outbox'
 import { payoutJson } from '#transformers/payout_transformer'
 import { InsufficientFundsException } from '#exceptions/account_exceptions'
@@ -91,6 +92,10 @@ export class PayoutTransitions {
     }
 
     await this.record(trx, payout, to.toLowerCase(), options.actor, options.details ?? {}, from, to)
+    trx.after('commit', () => {
+      payoutMetrics.transitions.inc({ to_status: to })
+      if (to === 'CANCELED') payoutMetrics.canceled.inc({ currency: payout.currency })
+    })
     await this.outbox.stage(trx, [
       {
         exchange: EXCHANGES.events,

@@ -126,8 +126,10 @@ export const accountsSection: OpenApiSection = {
           {
             name: 'at',
             in: 'query',
-            description: 'ISO 8601 instant; the balance is 0 before the first ledger entry',
-            schema: { type: 'string', format: 'date-time' },
+            description:
+              'ISO 8601 date or date-time (no zone means UTC; a date means its midnight UTC). ' +
+              'Default: now. The balance is 0 before the first ledger entry.',
+            schema: { type: 'string', examples: ['2026-01-31T12:00:00Z'] },
           },
         ],
         responses: {
