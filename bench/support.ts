@@ -143,7 +143,7 @@ export function pgbench(
     '-T',
     String(seconds),
     '-M',
-    'prepared',
+    'extended',
     '-f',
     script,
     ...Object.entries(variables).flatMap(([name, value]) => ['-D', `${name}=${value}`]),

@@ -4,7 +4,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 export default class LedgerCheck extends BaseCommand {
   static commandName = 'ledger:check'
   static description =
-    'Verify every account: balance = sum of its ledger, no negative balance, consistent balance_after chain'
+    'Verify every account: balance = sum of its ledger, no negative balance, consistent chain, holds match payouts'
   static options: CommandOptions = { startApp: true }
 
   async run() {

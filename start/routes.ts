@@ -10,9 +10,18 @@ import type { TokenAbility } from '#domain/roles'
 
 const SessionController = () => import('#controllers/operator/session_controller')
 const OverviewController = () => import('#controllers/operator/overview_controller')
-const SectionsController = () => import('#controllers/operator/sections_controller')
 const UsersController = () => import('#controllers/operator/users_controller')
 const TokensController = () => import('#controllers/operator/tokens_controller')
+const OperatorPayoutsController = () => import('#controllers/operator/payouts_controller')
+const OperatorPayoutCancellationsController = () =>
+  import('#controllers/operator/payout_cancellations_controller')
+const OperatorAccountsController = () => import('#controllers/operator/accounts_controller')
+const OperatorAccountDepositsController = () =>
+  import('#controllers/operator/account_deposits_controller')
+const OperatorDeadLettersController = () => import('#controllers/operator/dead_letters_controller')
+const DeadLetterResolutionsController = () =>
+  import('#controllers/operator/dead_letter_resolutions_controller')
+const MonitoringController = () => import('#controllers/operator/monitoring_controller')
 const MeController = () => import('#controllers/api/me_controller')
 const AccountsController = () => import('#controllers/api/accounts_controller')
 const DepositsController = () => import('#controllers/api/deposits_controller')
@@ -24,6 +33,7 @@ const PayoutCancellationsController = () =>
 const HealthController = () => import('#controllers/service/health_controller')
 const MetricsController = () => import('#controllers/service/metrics_controller')
 const DocsController = () => import('#controllers/service/docs_controller')
+const VendorAssetsController = () => import('#controllers/service/vendor_assets_controller')
 const ProviderWebhooksController = () =>
   import('#controllers/webhooks/provider_webhooks_controller')
 
@@ -34,6 +44,7 @@ router.get('/metrics', [MetricsController, 'show'])
 router.get('/openapi.json', [DocsController, 'openapi'])
 router.get('/docs', [DocsController, 'ui'])
 router.get('/docs/assets/:file', [DocsController, 'asset'])
+router.get('/vendor/:file', [VendorAssetsController, 'show'])
 
 /* Provider callbacks: public, signed instead (no session, no CSRF, no token). */
 router.post('/webhooks/provider', [ProviderWebhooksController, 'store'])
@@ -86,6 +97,12 @@ router
   .use(middleware.api())
 
 /* Operator dashboard */
+// Ids in dashboard paths are UUIDs; anything else is the 404 page, not a database error.
+const uuid = {
+  match: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  cast: (value: string) => value.toLowerCase(),
+}
+
 router
   .group(() => {
     router.get('/login', [SessionController, 'create']).as('session.create')
@@ -97,10 +114,43 @@ router
   .group(() => {
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
     router.get('/', [OverviewController, 'index']).as('overview')
-    router.get('/payouts', [SectionsController, 'payouts']).as('payouts.index')
-    router.get('/accounts', [SectionsController, 'accounts']).as('accounts.index')
-    router.get('/dead-letters', [SectionsController, 'deadLetters']).as('dead_letters.index')
-    router.get('/monitoring', [SectionsController, 'monitoring']).as('monitoring.index')
+    router.get('/payouts', [OperatorPayoutsController, 'index']).as('payouts.index')
+    router.get('/payouts/export', [OperatorPayoutsController, 'export']).as('payouts.export')
+    router
+      .get('/payouts/:id', [OperatorPayoutsController, 'show'])
+      .where('id', uuid)
+      .as('payouts.show')
+    router
+      .post('/payouts/:id/cancel', [OperatorPayoutCancellationsController, 'store'])
+      .where('id', uuid)
+      .as('payouts.cancel')
+    router.get('/accounts', [OperatorAccountsController, 'index']).as('accounts.index')
+    router
+      .get('/accounts/:id', [OperatorAccountsController, 'show'])
+      .where('id', uuid)
+      .as('accounts.show')
+    router
+      .post('/accounts/:id/deposits', [OperatorAccountDepositsController, 'store'])
+      .where('id', uuid)
+      .as('accounts.deposits.store')
+
+    router.get('/dead-letters', [OperatorDeadLettersController, 'index']).as('dead_letters.index')
+    router
+      .post('/dead-letters/replay-matching', [DeadLetterResolutionsController, 'replayMatching'])
+      .as('dead_letters.replay_matching')
+    router
+      .post('/dead-letters/discard-matching', [DeadLetterResolutionsController, 'discardMatching'])
+      .as('dead_letters.discard_matching')
+    router.get('/dead-letters/:id', [OperatorDeadLettersController, 'show']).as('dead_letters.show')
+    router
+      .post('/dead-letters/:id/replay', [DeadLetterResolutionsController, 'replay'])
+      .as('dead_letters.replay')
+    router
+      .post('/dead-letters/:id/discard', [DeadLetterResolutionsController, 'discard'])
+      .as('dead_letters.discard')
+
+    router.get('/monitoring', [MonitoringController, 'index']).as('monitoring.index')
+    router.get('/monitoring/data', [MonitoringController, 'data']).as('monitoring.data')
 
     router.get('/users', [UsersController, 'index']).as('users.index')
     router.post('/users', [UsersController, 'store']).as('users.store')

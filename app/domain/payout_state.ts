@@ -37,6 +37,18 @@ export function holdsFunds(status: PayoutStatus) {
   return status === 'NEW' || status === 'PROCESSING'
 }
 
+/*
+ * What a move does to the account: a hold is taken when funds start being
+ * reserved again (an operator's replay of a FAILED payout), and given back
+ * when the payout fails or is canceled. COMPLETED keeps the hold: it is the
+ * final debit of the money that left.
+ */
+export function ledgerEffect(from: PayoutStatus, to: PayoutStatus): 'hold' | 'release' | null {
+  if (holdsFunds(from) && (to === 'FAILED' || to === 'CANCELED')) return 'release'
+  if (!holdsFunds(from) && holdsFunds(to)) return 'hold'
+  return null
+}
+
 /* Routing key of the event announcing that a payout entered `status`. */
 export function eventFor(status: PayoutStatus) {
   return `payout.${status.toLowerCase()}` as const

@@ -3,13 +3,15 @@ import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, beforeSave, column } from '@adonisjs/lucid/orm'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
-import { DbAccessTokensProvider, type AccessToken } from '@adonisjs/auth/access_tokens'
+import type { AccessToken } from '@adonisjs/auth/access_tokens'
+import { ThrottledAccessTokensProvider } from '#infrastructure/auth/access_tokens_provider'
 import { type Role } from '#domain/roles'
 
 const AuthFinder = withAuthFinder(hash, { uids: ['email'], passwordColumnName: 'password' })
 
 export default class User extends compose(BaseModel, AuthFinder) {
-  static accessTokens = DbAccessTokensProvider.forModel(User, {
+  static accessTokens = new ThrottledAccessTokensProvider({
+    tokenableModel: User,
     prefix: 'pat_',
     table: 'auth_access_tokens',
     type: 'api_token',

@@ -3,7 +3,7 @@
 \set n random(1, :account_count)
 -- access token guard: look up the token, then its user, and note its use
 SELECT * FROM auth_access_tokens WHERE id = :token_id AND type = 'api_token' LIMIT 1;
-UPDATE auth_access_tokens SET last_used_at = now() WHERE id = :token_id AND type = 'api_token';
+-- (last_used_at is written at most once a minute, so not per request)
 SELECT * FROM users WHERE id = (SELECT tokenable_id FROM auth_access_tokens WHERE id = :token_id) LIMIT 1;
 -- the account (currency for the amount rule)
 SELECT * FROM accounts WHERE external_ref = 'bench-' || :n AND currency = 'EUR' LIMIT 1;

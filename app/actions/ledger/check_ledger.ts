@@ -9,7 +9,9 @@ export interface LedgerOffence {
  * Verifies the ledger invariants over every account:
  * - balance = Σ transactions.amount and balance >= 0;
  * - the newest entry's balance_after is the balance;
- * - each entry's balance_after = previous balance_after + amount (the chain).
+ * - each entry's balance_after = previous balance_after + amount (the chain);
+ * - holds match payouts: an open or completed payout's rows net to −(amount + fee),
+ *   a failed or canceled one's to zero.
  * Runs in one REPEATABLE READ snapshot so concurrent writes cannot produce
  * false alarms.
  */
@@ -53,6 +55,28 @@ export class CheckLedger {
           offences.push({
             accountId: row.account_id,
             problem: `transaction ${row.id} has balance_after ${row.balance_after}, expected ${row.expected}`,
+          })
+        }
+        // Every payout's ledger rows net to its hold while open or completed, to zero once released.
+        const holds = await trx.rawQuery(`
+          SELECT p.account_id, p.id, p.status, coalesce(sum(t.amount), 0)::text AS net,
+                 (-(p.amount + p.fee))::text AS held
+            FROM payouts p LEFT JOIN transactions t ON t.payout_id = p.id
+           GROUP BY p.id
+          HAVING coalesce(sum(t.amount), 0) <>
+                 CASE WHEN p.status IN ('FAILED', 'CANCELED') THEN 0 ELSE -(p.amount + p.fee) END
+           ORDER BY p.account_id LIMIT 1000`)
+        for (const row of holds.rows as {
+          account_id: string
+          id: string
+          status: string
+          net: string
+          held: string
+        }[]) {
+          const expected = row.status === 'FAILED' || row.status === 'CANCELED' ? '0' : row.held
+          offences.push({
+            accountId: row.account_id,
+            problem: `${row.status} payout ${row.id} nets ${row.net} in the ledger, expected ${expected}`,
           })
         }
         return offences

@@ -1,7 +1,7 @@
 import { inject } from '@adonisjs/core'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Payout from '#models/payout'
-import { assertMove, eventFor, holdsFunds, type PayoutStatus } from '#domain/payout_state'
+import { assertMove, eventFor, ledgerEffect, type PayoutStatus } from '#domain/payout_state'
 import { EXCHANGES } from '#domain/events'
 import { postEntry } from '#infrastructure/ledger/ledger'
 import { bindings as bind } from '#infrastructure/database/bindings'
@@ -69,8 +69,8 @@ export class PayoutTransitions {
     if (!row) return null
     const payout = Payout.$createFromAdapterResult(row, {}, { client: trx }) as Payout
 
-    // COMPLETED keeps the hold as the final debit: only FAILED and CANCELED give the funds back.
-    if (holdsFunds(from) && (to === 'FAILED' || to === 'CANCELED')) {
+    const effect = ledgerEffect(from, to)
+    if (effect === 'release') {
       await postEntry(trx, {
         accountId: payout.accountId,
         type: 'payout_release',
@@ -79,7 +79,7 @@ export class PayoutTransitions {
         payoutId: payout.id,
         actor: options.actor,
       })
-    } else if (!holdsFunds(from) && holdsFunds(to)) {
+    } else if (effect === 'hold') {
       const hold = await postEntry(trx, {
         accountId: payout.accountId,
         type: 'payout_hold',

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import {
   canMove,
   holdsFunds,
+  ledgerEffect,
   PAYOUT_STATUSES,
   statusFromTimeline,
   type PayoutStatus,
@@ -30,6 +31,21 @@ test.group('payout state machine', () => {
       PAYOUT_STATUSES.filter((status) => holdsFunds(status)),
       ['NEW', 'PROCESSING']
     )
+  })
+
+  test('ledger effect of each allowed move: only failure and cancel release, replay re-holds', ({
+    assert,
+  }) => {
+    const effects = Object.fromEntries(
+      ALLOWED.map(([from, to]) => [`${from}>${to}`, ledgerEffect(from, to)])
+    )
+    assert.deepEqual(effects, {
+      'NEW>PROCESSING': null,
+      'NEW>CANCELED': 'release',
+      'PROCESSING>COMPLETED': null,
+      'PROCESSING>FAILED': 'release',
+      'FAILED>PROCESSING': 'hold',
+    })
   })
 
   test('a timeline rebuilds the status and rejects impossible histories', ({ assert }) => {

@@ -1,0 +1,90 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import Payout from '#models/payout'
+import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { bindings } from '#infrastructure/database/bindings'
+
+export interface ProviderEvent {
+  event_id: string
+  payout_id: string
+  provider_reference: string
+  status: 'succeeded' | 'failed'
+  failure_code?: string | null
+  failure_message?: string | null
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/*
+ * Applies a provider callback once: the event id is claimed in
+ * provider_events and the payout moved in the same transaction, so a
+ * repeated event (even a concurrent one, which waits on the primary key)
+ * changes nothing. Only a PROCESSING payout is moved; an event for a payout
+ * in any other state, or for an unknown payout, is recorded as ignored and
+ * still answered 200 so the provider stops retrying it.
+ */
+@inject()
+export class ApplyProviderResult {
+  constructor(private transitions: PayoutTransitions) {}
+
+  /* True when the event changed the payout. */
+  async handle(event: ProviderEvent): Promise<boolean> {
+    return db.transaction(async (trx) => {
+      const claimed = await trx.rawQuery(
+        `INSERT INTO provider_events (event_id, payout_id, status, payload)
+         VALUES (?, ?, ?, ?::jsonb)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        bindings([event.event_id, event.payout_id, event.status, JSON.stringify(event)])
+      )
+      if (claimed.rows.length === 0) {
+        logger.info({ event_id: event.event_id }, 'provider event already received')
+        return false
+      }
+
+      const payoutId = event.payout_id.toLowerCase()
+      const payout = UUID.test(payoutId)
+        ? await Payout.query({ client: trx }).where('id', payoutId).first()
+        : null
+      const moved = payout
+        ? await this.transitions.move(
+            trx,
+            payout.id,
+            'PROCESSING',
+            event.status === 'succeeded' ? 'COMPLETED' : 'FAILED',
+            {
+              actor: 'provider',
+              providerReference: event.provider_reference,
+              details: { event_id: event.event_id, provider_reference: event.provider_reference },
+              ...(event.status === 'failed'
+                ? {
+                    failureCode: event.failure_code ?? 'provider_failed',
+                    failureMessage:
+                      event.failure_message ?? 'The provider reported the payout as failed',
+                  }
+                : {}),
+            }
+          )
+        : null
+
+      if (!moved) {
+        await trx.rawQuery(`UPDATE provider_events SET outcome = 'ignored' WHERE event_id = ?`, [
+          event.event_id,
+        ])
+        logger.warn(
+          {
+            event_id: event.event_id,
+            payout_id: event.payout_id,
+            event_status: event.status,
+            payout_status: payout?.status ?? null,
+          },
+          payout
+            ? 'provider event ignored: the payout is not processing'
+            : 'provider event ignored: unknown payout'
+        )
+        return false
+      }
+      return true
+    })
+  }
+}
