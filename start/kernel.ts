@@ -12,7 +12,7 @@ server.use([
   () => import('#middleware/request_id_middleware'),
   () => import('#middleware/http_metrics_middleware'),
   () => import('#middleware/container_bindings_middleware'),
-  () => import('@adonisjs/static/static_middleware'),
+  () => import('#middleware/public_files_middleware'),
 ])
 
 /* Run on every request that matched a route. */

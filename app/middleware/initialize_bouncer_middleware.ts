@@ -9,7 +9,8 @@ export default class InitializeBouncerMiddleware {
       ctx.containerResolver
     )
 
-    if ('view' in ctx) {
+    // Only pages render templates; touching ctx.view creates an Edge renderer (disk reads included).
+    if (!ctx.request.url().startsWith('/api/') && 'view' in ctx) {
       ctx.view.share(ctx.bouncer.edgeHelpers)
     }
 

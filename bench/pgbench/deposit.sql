@@ -15,7 +15,7 @@ WITH changed AS (
    RETURNING id, balance
 )
 INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
-SELECT changed.id, 'deposit', 98, 2, changed.balance, NULL, NULL, NULL, 'user:bench' FROM changed
+SELECT changed.id, 'deposit', 98, 2, changed.balance, NULL, NULL, NULL, 'user' || chr(58) || 'bench' FROM changed
 RETURNING *;
 INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers)
 VALUES (gen_random_uuid(), 'payouts.events', 'account.credited',

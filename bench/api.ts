@@ -1,0 +1,186 @@
+/*
+ * npm run bench:api — load on the payouts API through the real web process
+ * (with the outbox relay running): create-payout with unique
+ * Idempotency-Keys at 16 and 64 connections and the list endpoint, over a
+ * table of at least 1,000,000 payouts. Prints req/s, p50/p99, errors, the
+ * web process's peak RSS, and beside them pgbench on the same SQL
+ * (bench/pgbench/create_payout.sql, list_payouts.sql) and the ratio.
+ */
+import { randomUUID } from 'node:crypto'
+import { spawn } from 'node:child_process'
+import type autocannon from 'autocannon'
+import {
+  BASE_URL,
+  benchEnv,
+  createToken,
+  fixed,
+  load,
+  peakRss,
+  pgbench,
+  pgClient,
+  prepareDatabase,
+  printTable,
+  startWeb,
+  stopWeb,
+} from './support.ts'
+
+const ACCOUNTS = 1000
+const PAYOUTS = 1_000_000
+const SECONDS = Number(process.env.BENCH_SECONDS || 10)
+
+async function fill() {
+  const client = pgClient()
+  await client.connect()
+  try {
+    await client.query(
+      `INSERT INTO accounts (external_ref, currency)
+       SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING`,
+      [ACCOUNTS]
+    )
+    // Plenty of funds for every create; the deposit row keeps balance = Σ ledger.
+    await client.query(`
+      WITH topped AS (
+        UPDATE accounts SET balance = balance + 1000000000000
+         WHERE external_ref LIKE 'bench-%' AND balance < 100000000000 RETURNING id, balance)
+      INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference)
+      SELECT id, 'deposit', 1000000000000, 0, balance, 'bench funding' FROM topped`)
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM payouts')
+    if (rows[0].n < PAYOUTS) {
+      console.log(
+        `filling ${PAYOUTS - rows[0].n} payouts (once; synthetic history without ledger rows)…`
+      )
+      await client.query(
+        `INSERT INTO payouts (id, account_id, amount, fee, currency, status, recipient_details,
+                              attempts, created_at, updated_at, completed_at)
+         SELECT gen_random_uuid(), a.id, 1000 + (g % 5000), 20, 'EUR',
+                (ARRAY['COMPLETED','COMPLETED','COMPLETED','FAILED','CANCELED'])[1 + g % 5],
+                'IBAN history ' || g, 1,
+                timestamptz '2025-01-01' + g * interval '20 seconds',
+                timestamptz '2025-01-01' + g * interval '20 seconds',
+                timestamptz '2025-01-01' + g * interval '20 seconds'
+           FROM generate_series(1, $1::int) g
+           JOIN (SELECT id, row_number() OVER () - 1 AS i FROM accounts WHERE external_ref LIKE 'bench-%') a
+             ON a.i = g % $2::int`,
+        [PAYOUTS - rows[0].n, ACCOUNTS]
+      )
+      await client.query('VACUUM ANALYZE payouts')
+    }
+    const ids = await client.query(`SELECT id FROM accounts WHERE external_ref LIKE 'bench-%'`)
+    const count = await client.query('SELECT count(*)::int AS n FROM payouts')
+    return { accountIds: ids.rows.map((row) => row.id as string), payouts: count.rows[0].n }
+  } finally {
+    await client.end()
+  }
+}
+
+/* Sequential single requests: the latency of one page with nothing else going on. */
+async function singleRequestLatency(url: string, headers: Record<string, string>, n = 50) {
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const started = performance.now()
+    const response = await fetch(url, { headers })
+    await response.arrayBuffer()
+    times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  return { p50: times[Math.floor(n * 0.5)], p99: times[Math.floor(n * 0.99)] }
+}
+
+async function main() {
+  await prepareDatabase()
+  const { accountIds, payouts } = await fill()
+  const token = createToken()
+  const headers = { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' }
+  const pick = () => accountIds[Math.floor(Math.random() * accountIds.length)]
+  const createRequest: autocannon.Request = {
+    method: 'POST',
+    path: '/api/v1/payouts',
+    setupRequest: (request) => ({
+      ...request,
+      headers: { ...headers, 'idempotency-key': randomUUID() },
+      body: JSON.stringify({
+        account_id: pick(),
+        amount: '1.00',
+        currency: 'EUR',
+        recipient_details: 'IBAN bench',
+      }),
+    }),
+  }
+
+  const web = await startWeb()
+  const relay = spawn(process.execPath, ['ace.js', 'outbox:relay', '--watch', '--min-age=2000'], {
+    env: benchEnv,
+    stdio: 'ignore',
+  })
+  try {
+    await load('warm-up', { url: BASE_URL, connections: 4, duration: 3, requests: [createRequest] })
+    const { result, peakRssMb } = await peakRss(web.pid!, async () => {
+      const create16 = await load('create', {
+        url: BASE_URL,
+        connections: 16,
+        duration: SECONDS,
+        requests: [createRequest],
+      })
+      const create64 = await load('create', {
+        url: BASE_URL,
+        connections: 64,
+        duration: SECONDS,
+        requests: [createRequest],
+      })
+      const list16 = await load('list', {
+        url: BASE_URL,
+        connections: 16,
+        duration: SECONDS,
+        requests: [{ method: 'GET', path: '/api/v1/payouts?limit=25', headers }],
+      })
+      return { create16, create64, list16 }
+    })
+    const single = await singleRequestLatency(`${BASE_URL}/api/v1/payouts?limit=25`, headers)
+    const singleFiltered = await singleRequestLatency(
+      `${BASE_URL}/api/v1/payouts?limit=25&status=FAILED`,
+      headers
+    )
+
+    const tokenId = Buffer.from(token.split('.')[0].replace(/^pat_/, ''), 'base64url').toString()
+    const variables = { account_count: String(ACCOUNTS), token_id: tokenId }
+    const pgCreate = pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables)
+    const pgList = pgbench('bench/pgbench/list_payouts.sql', 16, SECONDS, variables)
+
+    const { create16, create64, list16 } = result
+    console.log(`\npayouts in the table: ${payouts}; web peak RSS: ${fixed(peakRssMb)} MB\n`)
+    const row = (label: string, r: typeof create16, pg: number) => ({
+      'operation': label,
+      'conns': r.connections,
+      'req/s': fixed(r.rps),
+      'p50 ms': fixed(r.p50),
+      'p99 ms': fixed(r.p99),
+      'errors': r.errors + r.non2xx,
+      'pgbench tps': fixed(pg),
+      'api/pgbench': fixed(r.rps / pg, 2),
+    })
+    printTable([
+      row('create payout', create16, pgCreate),
+      row('create payout', create64, pgCreate),
+      row('list payouts', list16, pgList),
+    ])
+    const drop = (1 - create64.rps / create16.rps) * 100
+    console.log(
+      `\ncreate: ${fixed(drop)} % change from 16 to 64 connections (target: drop <= 10 %)`
+    )
+    console.log(
+      `one list page alone (1,000,000+ rows): p50 ${fixed(single.p50)} ms, p99 ${fixed(single.p99)} ms;` +
+        ` filtered by status: p50 ${fixed(singleFiltered.p50)} ms (target < 50 ms)`
+    )
+    console.log(
+      'targets: create >= 0.5 x pgbench at 16, 0 errors, p99 <= 100 ms at 16, web RSS <= 300 MB'
+    )
+  } finally {
+    relay.kill('SIGTERM')
+    await stopWeb(web)
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
