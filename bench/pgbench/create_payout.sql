@@ -35,8 +35,5 @@ UPDATE idempotency_keys SET state = 'completed', response_status = 201, response
  WHERE owner_id = (SELECT tokenable_id FROM auth_access_tokens WHERE id = :token_id)
    AND key = (SELECT key FROM idempotency_keys ORDER BY created_at DESC LIMIT 1) AND state = 'in_flight';
 COMMIT;
--- after commit: claim both outbox rows, publish (not timed here), mark them published
-BEGIN;
-SELECT * FROM outbox_messages WHERE id = ANY(ARRAY(SELECT id FROM outbox_messages ORDER BY id DESC LIMIT 2)) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED;
+-- after commit: publish from memory (not timed here), then mark published in one statement
 UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(ARRAY(SELECT id FROM outbox_messages ORDER BY id DESC LIMIT 2));
-COMMIT;

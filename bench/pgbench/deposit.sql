@@ -22,8 +22,5 @@ VALUES (gen_random_uuid(), 'payouts.events', 'account.credited',
         '{"account_id":"x","amount":"1.00","fee":"0.02","currency":"EUR"}'::jsonb, '{}'::jsonb)
 RETURNING id;
 COMMIT;
--- after commit: claim the outbox row, publish (not timed here), mark it published
-BEGIN;
-SELECT * FROM outbox_messages WHERE id = ANY(ARRAY[(SELECT max(id) FROM outbox_messages)]) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED;
+-- after commit: publish from memory (not timed here), then mark published in one statement
 UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = (SELECT max(id) FROM outbox_messages) AND published_at IS NULL;
-COMMIT;

@@ -17,11 +17,8 @@ VALUES ((SELECT id FROM payouts ORDER BY created_at DESC LIMIT 1), 'processing',
 INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers)
 VALUES (gen_random_uuid()::text, 'payouts.events', 'payout.processing', '{"id":"x"}'::jsonb, '{}'::jsonb) RETURNING id;
 COMMIT;
--- after commit: publish that event
-BEGIN;
-SELECT * FROM outbox_messages WHERE id = (SELECT max(id) FROM outbox_messages) AND published_at IS NULL FOR UPDATE SKIP LOCKED;
-UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = (SELECT max(id) FROM outbox_messages);
-COMMIT;
+-- after commit: publish that event, then mark it published
+UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = (SELECT max(id) FROM outbox_messages) AND published_at IS NULL;
 -- outcome: inbox mark, PROCESSING -> COMPLETED, event, outbox event
 BEGIN;
 INSERT INTO inbox_messages (consumer, message_id) VALUES ('payouts.process', gen_random_uuid()::text) ON CONFLICT DO NOTHING RETURNING 1;
@@ -32,7 +29,5 @@ VALUES ((SELECT id FROM payouts ORDER BY created_at DESC LIMIT 1), 'completed', 
 INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers)
 VALUES (gen_random_uuid()::text, 'payouts.events', 'payout.completed', '{"id":"x"}'::jsonb, '{}'::jsonb) RETURNING id;
 COMMIT;
-BEGIN;
-SELECT * FROM outbox_messages WHERE id = (SELECT max(id) FROM outbox_messages) AND published_at IS NULL FOR UPDATE SKIP LOCKED;
-UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = (SELECT max(id) FROM outbox_messages);
-COMMIT;
+-- after commit: publish, then mark published
+UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = (SELECT max(id) FROM outbox_messages) AND published_at IS NULL;

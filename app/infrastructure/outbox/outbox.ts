@@ -46,9 +46,9 @@ interface OutboxRow {
  * Transactional outbox. Messages are rows written in the same database
  * transaction as the change that caused them; after that transaction commits
  * they are published with publisher confirms and only then marked published.
- * A crash between commit and publish leaves the rows for the relay. Rows are
- * claimed with FOR UPDATE SKIP LOCKED, so the after-commit publisher and any
- * number of relays never send the same row at the same time.
+ * A crash between commit and publish leaves the rows for the relay, which
+ * claims them with FOR UPDATE SKIP LOCKED so any number of relays can run.
+ * Delivery is at least once; consumers deduplicate on message_id.
  */
 export class Outbox {
   constructor(private publisher: ConfirmedPublisher) {}
@@ -71,8 +71,18 @@ export class Outbox {
       bindings(values.flat())
     )
     const ids = (result.rows as { id: string }[]).map((row) => row.id)
+    const staged = values.map((value, index) => ({
+      id: ids[index],
+      message_id: value[0] as string,
+      exchange: value[1] as string,
+      routing_key: value[2] as string,
+      payload: messages[index].payload,
+      headers: messages[index].headers ?? {},
+      expiration_ms: messages[index].expirationMs ?? null,
+      created_at: new Date(),
+    }))
     trx.after('commit', () => {
-      this.publishRows(ids).catch((error) => {
+      this.publishStaged(staged).catch((error) => {
         logger.warn(
           { err: error, outbox_ids: ids },
           'after-commit publish failed; relay will retry'
@@ -82,14 +92,34 @@ export class Outbox {
     return ids
   }
 
-  /* Publishes the given rows if still unpublished and not claimed by someone else. */
-  async publishRows(ids: string[]) {
-    return this.publishClaimed(
-      `SELECT * FROM outbox_messages
-        WHERE id = ANY(?::bigint[]) AND published_at IS NULL
-        ORDER BY id FOR UPDATE SKIP LOCKED`,
-      [`{${ids.join(',')}}`]
+  /*
+   * The fast path right after commit: the rows are still in memory, so they
+   * are published without reading them back, then marked in one statement.
+   * The relay only takes rows older than a few seconds, so it does not race
+   * this; if it ever did, the message would go out twice with the same
+   * message_id, which every consumer deduplicates.
+   */
+  protected async publishStaged(rows: OutboxRow[]) {
+    const published: string[] = []
+    for (const row of rows) {
+      await this.publishRow(row)
+      published.push(row.id)
+    }
+    await db.rawQuery(
+      `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1
+        WHERE id = ANY(?::bigint[]) AND published_at IS NULL`,
+      [`{${published.join(',')}}`]
     )
+    outboxMetrics.published.inc(published.length)
+  }
+
+  protected publishRow(row: OutboxRow) {
+    return this.publisher.publish(row.exchange, row.routing_key, row.payload, {
+      messageId: row.message_id,
+      timestamp: row.created_at,
+      headers: row.headers,
+      ...(row.expiration_ms === null ? {} : { expiration: row.expiration_ms }),
+    })
   }
 
   /* One relay pass: publishes up to `batchSize` rows a crash or an outage left behind. */
@@ -110,12 +140,7 @@ export class Outbox {
       let failure: unknown
       for (const row of claimed) {
         try {
-          await this.publisher.publish(row.exchange, row.routing_key, row.payload, {
-            messageId: row.message_id,
-            timestamp: row.created_at,
-            headers: row.headers,
-            ...(row.expiration_ms === null ? {} : { expiration: row.expiration_ms }),
-          })
+          await this.publishRow(row)
           published.push(row.id)
         } catch (error) {
           failure = error
