@@ -3,6 +3,7 @@ import type rabbitmqConfig from '#config/rabbitmq'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { declareTopology } from '#infrastructure/rabbitmq/topology'
 import { Outbox } from '#infrastructure/outbox/outbox'
+import { OutboxRelayLoop } from '#infrastructure/outbox/relay_loop'
 
 /*
  * Application-wide bindings. Infrastructure (broker connection, provider
@@ -10,6 +11,7 @@ import { Outbox } from '#infrastructure/outbox/outbox'
  */
 export default class AppProvider {
   #broker?: BrokerConnection
+  #relay?: OutboxRelayLoop
 
   constructor(protected app: ApplicationService) {}
 
@@ -45,9 +47,19 @@ export default class AppProvider {
     if (this.app.getEnvironment() !== 'web') return
     const broker = await this.app.container.make(BrokerConnection)
     broker.start()
+    // The web process also relays what a crash left in the outbox, so `web` alone loses nothing.
+    const payoutsConfig = this.app.config.get<{ worker: { outboxRelayIntervalMs: number } }>(
+      'payouts'
+    )
+    this.#relay = new OutboxRelayLoop(
+      await this.app.container.make(Outbox),
+      payoutsConfig.worker.outboxRelayIntervalMs
+    )
+    this.#relay.start()
   }
 
   async shutdown() {
+    await this.#relay?.stop()
     await this.#broker?.close()
   }
 }

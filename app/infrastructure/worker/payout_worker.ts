@@ -6,6 +6,7 @@ import payoutsConfig from '#config/payouts'
 import { BrokerConnection, type BrokerConsumer } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 import { Outbox } from '#infrastructure/outbox/outbox'
+import { OutboxRelayLoop } from '#infrastructure/outbox/relay_loop'
 import { workerMetrics } from '#infrastructure/worker/metrics'
 import { ProcessPayout } from '#actions/payouts/process_payout'
 import { PayOrder, DuplicateOrderRace } from '#actions/orders/pay_order'
@@ -24,17 +25,17 @@ const REQUEUE_AFTER_MS = 1000
 @inject()
 export class PayoutWorker {
   #consumers: BrokerConsumer[] = []
-  #relayTimer?: NodeJS.Timeout
-  #relaying?: Promise<unknown>
-  #stopped = false
+  #relay: OutboxRelayLoop
 
   constructor(
     private broker: BrokerConnection,
-    private outbox: Outbox,
+    outbox: Outbox,
     private processPayout: ProcessPayout,
     private payOrder: PayOrder,
     private mirror: MirrorDeadLetter
-  ) {}
+  ) {
+    this.#relay = new OutboxRelayLoop(outbox, payoutsConfig.worker.outboxRelayIntervalMs)
+  }
 
   async start() {
     const prefetch = payoutsConfig.worker.prefetch
@@ -48,35 +49,12 @@ export class PayoutWorker {
       }),
       await this.broker.consume(TOPOLOGY.queues.dead, (m, c) => this.onDead(m, c), { prefetch })
     )
-    this.#scheduleRelay()
+    this.#relay.start()
   }
 
   async stop() {
-    this.#stopped = true
-    clearTimeout(this.#relayTimer)
     await Promise.all(this.#consumers.map((consumer) => consumer.cancel()))
-    await this.#relaying
-  }
-
-  /* Publishes outbox rows left behind (older than a few seconds, so fresh rows stay with their own publisher). */
-  #scheduleRelay() {
-    if (this.#stopped) return
-    this.#relayTimer = setTimeout(async () => {
-      this.#relaying = this.relayOnce()
-      await this.#relaying
-      this.#scheduleRelay()
-    }, payoutsConfig.worker.outboxRelayIntervalMs)
-  }
-
-  async relayOnce() {
-    try {
-      let published: number
-      do {
-        published = await this.outbox.relayOnce(200, 2000)
-      } while (published === 200 && !this.#stopped)
-    } catch (error) {
-      logger.warn({ err: error }, 'outbox relay pass failed')
-    }
+    await this.#relay.stop()
   }
 
   protected async onProcess(message: ConsumeMessage, channel: Channel) {
