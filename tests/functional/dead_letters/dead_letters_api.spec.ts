@@ -1,0 +1,235 @@
+import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
+import { spawnSync } from 'node:child_process'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import Account from '#models/account'
+import { CreatePayout } from '#actions/payouts/create_payout'
+import { CheckLedger } from '#actions/ledger/check_ledger'
+import { MirrorDeadLetter } from '#actions/dead_letters/mirror_dead_letter'
+import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { tokenFor, truncate } from '#tests/helpers'
+import { fundedAccount } from '#tests/support/processing'
+
+/* A payout that exhausted its attempts: FAILED, hold released, mirrored as an open dead letter. */
+async function exhaustedPayout(accountId: string, finalStatus: 'FAILED' | 'PROCESSING' = 'FAILED') {
+  const account = await Account.findOrFail(accountId)
+  const payout = await (
+    await app.container.make(CreatePayout)
+  ).handle({
+    account,
+    amount: 1000n,
+    recipientDetails: 'down-1',
+    actor: 'test',
+  })
+  const transitions = await app.container.make(PayoutTransitions)
+  await db.transaction(async (trx) => {
+    await transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
+      actor: 'worker',
+      countAttempt: true,
+    })
+    await transitions.record(trx, payout, 'attempt_failed', 'worker', {
+      attempt: 1,
+      error: 'HTTP 503',
+    })
+    if (finalStatus === 'FAILED') {
+      await transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
+        actor: 'worker',
+        failureCode: 'provider_unavailable',
+        failureMessage: 'down',
+      })
+    }
+  })
+  await new MirrorDeadLetter().handle({
+    messageId: randomUUID(),
+    payload: { payout_id: payout.id },
+    headers: {
+      'x-dead-letter-reason': 'exhausted',
+      'x-original-queue': 'payouts.process',
+      'x-original-routing-key': 'payout.process',
+      'x-attempts': '1',
+      'x-last-error': 'HTTP 503',
+      'x-payout-id': payout.id,
+    },
+  })
+  const letter = await db.rawQuery('SELECT id FROM dead_letters WHERE payout_id = ?', [payout.id])
+  return { payoutId: payout.id, letterId: letter.rows[0].id as string }
+}
+
+async function statusOf(payoutId: string) {
+  const result = await db.rawQuery('SELECT status FROM payouts WHERE id = ?', [payoutId])
+  return result.rows[0].status as string
+}
+
+async function balanceOf(accountId: string) {
+  return (await Account.findOrFail(accountId)).balance
+}
+
+test.group('Dead letters API', (group) => {
+  group.each.setup(() =>
+    truncate(
+      'dead_letters',
+      'payout_events',
+      'payouts',
+      'transactions',
+      'accounts',
+      'outbox_messages',
+      'idempotency_keys'
+    )
+  )
+
+  test('needs dlq:manage, even for an unknown id', async ({ client }) => {
+    const { token } = await tokenFor(['payouts:read', 'payouts:write', 'accounts:read'])
+    ;(await client.get('/api/v1/dead-letters').bearerToken(token)).assertStatus(403)
+    ;(
+      await client.post(`/api/v1/dead-letters/${randomUUID()}/replay`).bearerToken(token)
+    ).assertStatus(403)
+    const { token: manager } = await tokenFor(['dlq:manage'])
+    ;(
+      await client.post(`/api/v1/dead-letters/${randomUUID()}/replay`).bearerToken(manager)
+    ).assertStatus(404)
+    ;(await client.post('/api/v1/dead-letters/nope/discard').bearerToken(manager)).assertStatus(404)
+  })
+
+  test('lists with the contract fields and filters', async ({ client, assert }) => {
+    const { token } = await tokenFor(['dlq:manage'])
+    const accountId = await fundedAccount(100_000)
+    const first = await exhaustedPayout(accountId)
+    await exhaustedPayout(accountId)
+    const list = await client.get('/api/v1/dead-letters').bearerToken(token)
+    list.assertStatus(200)
+    assert.lengthOf(list.body().data, 2)
+    const item = list.body().data.find((d: { id: string }) => d.id === first.letterId)
+    for (const key of [
+      'id',
+      'queue',
+      'payout_id',
+      'reason',
+      'attempts',
+      'last_error',
+      'payload',
+      'status',
+      'created_at',
+    ]) {
+      assert.property(item, key)
+    }
+    assert.containsSubset(item, {
+      queue: 'payouts.process',
+      payout_id: first.payoutId,
+      reason: 'exhausted',
+      attempts: 1,
+      last_error: 'HTTP 503',
+      payload: { payout_id: first.payoutId },
+      status: 'open',
+    })
+    assert.lengthOf(item.errors, 1)
+    const byPayout = await client
+      .get(`/api/v1/dead-letters?payout_id=${first.payoutId}`)
+      .bearerToken(token)
+    assert.lengthOf(byPayout.body().data, 1)
+    const byCode = await client
+      .get('/api/v1/dead-letters?error_code=provider_unavailable')
+      .bearerToken(token)
+    assert.lengthOf(byCode.body().data, 2)
+    const replayed = await client.get('/api/v1/dead-letters?status=replayed').bearerToken(token)
+    assert.lengthOf(replayed.body().data, 0)
+    const shown = await client.get(`/api/v1/dead-letters/${first.letterId}`).bearerToken(token)
+    assert.equal(shown.body().id, first.letterId)
+  })
+
+  test('replay sends a FAILED payout back to PROCESSING and holds its funds again', async ({
+    client,
+    assert,
+  }) => {
+    const { token } = await tokenFor(['dlq:manage'])
+    const accountId = await fundedAccount(100_000)
+    const { payoutId, letterId } = await exhaustedPayout(accountId)
+    assert.equal(await balanceOf(accountId), 100_000n)
+    const response = await client.post(`/api/v1/dead-letters/${letterId}/replay`).bearerToken(token)
+    response.assertStatus(200)
+    assert.equal(response.body().status, 'replayed')
+    assert.match(response.body().resolved_by, /^user:/)
+    assert.equal(await statusOf(payoutId), 'PROCESSING')
+    assert.equal(await balanceOf(accountId), 100_000n - 1020n)
+    const command = await db.rawQuery(
+      `SELECT count(*)::int AS n FROM outbox_messages WHERE routing_key = 'payout.process' AND payload->>'payout_id' = ?`,
+      [payoutId]
+    )
+    assert.equal(command.rows[0].n, 2) // the original create and the replay
+    const again = await client.post(`/api/v1/dead-letters/${letterId}/replay`).bearerToken(token)
+    again.assertStatus(409)
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  })
+
+  test('replay with funds now short is 409 E_INSUFFICIENT_FUNDS and changes nothing', async ({
+    client,
+    assert,
+  }) => {
+    const { token } = await tokenFor(['dlq:manage'])
+    const accountId = await fundedAccount(1020)
+    const { payoutId, letterId } = await exhaustedPayout(accountId)
+    await db.rawQuery(
+      `WITH a AS (UPDATE accounts SET balance = balance - 500 WHERE id = ? RETURNING id, balance)
+       INSERT INTO transactions (account_id, type, amount, fee, balance_after, order_id)
+       SELECT id, 'order_payment', -500, 0, balance, 'spent' FROM a`,
+      [accountId]
+    )
+    const response = await client.post(`/api/v1/dead-letters/${letterId}/replay`).bearerToken(token)
+    response.assertStatus(409)
+    response.assertBodyContains({ errors: [{ code: 'E_INSUFFICIENT_FUNDS' }] })
+    assert.equal(await statusOf(payoutId), 'FAILED')
+    const letter = await client.get(`/api/v1/dead-letters/${letterId}`).bearerToken(token)
+    assert.equal(letter.body().status, 'open')
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  })
+
+  test('discard closes it; a payout still processing is failed and released', async ({
+    client,
+    assert,
+  }) => {
+    const { token } = await tokenFor(['dlq:manage'])
+    const accountId = await fundedAccount(100_000)
+    const { payoutId, letterId } = await exhaustedPayout(accountId, 'PROCESSING')
+    assert.equal(await balanceOf(accountId), 100_000n - 1020n)
+    const response = await client
+      .post(`/api/v1/dead-letters/${letterId}/discard`)
+      .bearerToken(token)
+    response.assertStatus(200)
+    assert.equal(response.body().status, 'discarded')
+    assert.equal(await statusOf(payoutId), 'FAILED')
+    assert.equal(await balanceOf(accountId), 100_000n)
+    ;(
+      await client.post(`/api/v1/dead-letters/${letterId}/discard`).bearerToken(token)
+    ).assertStatus(409)
+    ;(await client.post(`/api/v1/dead-letters/${letterId}/replay`).bearerToken(token)).assertStatus(
+      409
+    )
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  })
+
+  test('dead-letters:* commands list, replay --all and discard', async ({ assert }) => {
+    const accountId = await fundedAccount(100_000)
+    const a = await exhaustedPayout(accountId)
+    const b = await exhaustedPayout(accountId)
+    const ace = (...args: string[]) =>
+      spawnSync(process.execPath, ['ace.js', ...args], {
+        env: { ...process.env, NODE_ENV: 'test' },
+        encoding: 'utf8',
+      })
+    const list = ace('dead-letters:list')
+    assert.equal(list.status, 0, list.stderr)
+    assert.include(list.stdout, a.letterId)
+    assert.include(list.stdout, b.letterId)
+
+    const discard = ace('dead-letters:discard', a.letterId)
+    assert.equal(discard.status, 0, discard.stderr + discard.stdout)
+    const replay = ace('dead-letters:replay', '--all', '--error-code=provider_unavailable')
+    assert.equal(replay.status, 0, replay.stderr + replay.stdout)
+    assert.include(replay.stdout, '1 dead letter(s) replayed')
+    assert.equal(await statusOf(b.payoutId), 'PROCESSING')
+    assert.equal(await statusOf(a.payoutId), 'FAILED')
+    // A closed one cannot be replayed: the command reports it and exits 1.
+    const refused = ace('dead-letters:replay', a.letterId)
+    assert.equal(refused.status, 1)
+  }).timeout(60_000)
+})
