@@ -9,7 +9,7 @@ export const http = defineConfig({
   generateRequestId: true,
   /* Edge forms send DELETE/PATCH as POST with ?_method= */
   allowMethodSpoofing: true,
-  useAsyncLocalStorage: true,
+  useAsyncLocalStorage: false,
   trustProxy: () => true,
   cookie: {
     domain: '',

@@ -1,6 +1,7 @@
 import { defineConfig } from '@adonisjs/auth'
 import { sessionGuard, sessionUserProvider } from '@adonisjs/auth/session'
-import { tokensGuard, tokensUserProvider } from '@adonisjs/auth/access_tokens'
+import { tokensGuard } from '@adonisjs/auth/access_tokens'
+import { TokenOwnerUserProvider } from '#infrastructure/auth/token_owner_user_provider'
 import type { InferAuthenticators, InferAuthEvents, Authenticators } from '@adonisjs/auth/types'
 
 /*
@@ -16,8 +17,9 @@ const authConfig = defineConfig({
         model: () => import('#models/user'),
       }),
     }),
+    // The token and its owner in one query: see app/infrastructure/auth.
     api: tokensGuard({
-      provider: tokensUserProvider({
+      provider: new TokenOwnerUserProvider({
         tokens: 'accessTokens',
         model: () => import('#models/user'),
       }),

@@ -5,12 +5,18 @@
 ;(function () {
   'use strict'
 
-  // <form data-confirm="Revoke this token?"> asks before submitting.
+  // <form data-confirm="Revoke this token?"> asks before submitting. A {name}
+  // in the message is replaced with the value of the form's field of that name.
   document.addEventListener('submit', function (event) {
     var form = event.target
     if (!(form instanceof HTMLFormElement)) return
     var message = form.getAttribute('data-confirm')
-    if (message && !window.confirm(message)) event.preventDefault()
+    if (!message) return
+    message = message.replace(/\{(\w+)\}/g, function (placeholder, name) {
+      var field = form.elements.namedItem(name)
+      return field && 'value' in field ? String(field.value).trim() : placeholder
+    })
+    if (!window.confirm(message)) event.preventDefault()
   })
 
   // <button data-copy="#element-id"> copies that input's value (or text).

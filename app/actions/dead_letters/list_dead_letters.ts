@@ -10,7 +10,7 @@ export type DeadLetterCounts = Record<DeadLetterStatus | 'all', number>
  */
 export class ListDeadLetters {
   async handle(filter: DeadLetterFilter, page: PageRequest) {
-    const { status: _status, ...everyStatus } = filter
+    const everyStatus = { ...filter, status: undefined }
     const [result, grouped] = await Promise.all([
       paginate(deadLetterQuery(filter), page, 'dead_letters'),
       deadLetterQuery(everyStatus)

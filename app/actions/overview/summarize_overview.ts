@@ -1,11 +1,20 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
+import Payout from '#models/payout'
 import { ROLES, type Role } from '#domain/roles'
+import { countPayoutsByStatus, type PayoutCounts } from '#actions/payouts/count_payouts_by_status'
+import { accountRefs } from '#actions/accounts/account_refs'
 
 export interface OverviewSummary {
   users: { total: number; byRole: Record<Role, number> }
   activeTokens: number
+  payouts: PayoutCounts
+  newestPayouts: Payout[]
+  /* External references of the accounts of the newest payouts, by account id. */
+  accounts: Record<string, string>
 }
+
+const NEWEST_PAYOUTS = 10
 
 /*
  * The figures on the dashboard overview. Each section is one aggregate query,
@@ -13,8 +22,19 @@ export interface OverviewSummary {
  */
 export class SummarizeOverview {
   async handle(): Promise<OverviewSummary> {
-    const [users, activeTokens] = await Promise.all([this.usersByRole(), this.activeTokens()])
-    return { users, activeTokens }
+    const [users, activeTokens, payouts, newestPayouts] = await Promise.all([
+      this.usersByRole(),
+      this.activeTokens(),
+      countPayoutsByStatus(),
+      this.newestPayouts(),
+    ])
+    const accounts = await accountRefs(newestPayouts.map((payout) => payout.accountId))
+    return { users, activeTokens, payouts, newestPayouts, accounts }
+  }
+
+  /* The newest payouts: the first rows of the (created_at, id) page index. */
+  private newestPayouts() {
+    return Payout.query().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(NEWEST_PAYOUTS)
   }
 
   private async usersByRole() {

@@ -2,6 +2,8 @@ import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import rabbitmqConfig from '#config/rabbitmq'
 import { SummarizeOverview } from '#actions/overview/summarize_overview'
+import { formatAmount } from '#domain/money'
+import { PAYOUT_STATUSES } from '#domain/payout_state'
 
 @inject()
 export default class OverviewController {
@@ -15,6 +17,8 @@ export default class OverviewController {
       user: auth.getUserOrFail(),
       summary,
       managementUrl: rabbitmqConfig.managementUrl,
+      statuses: PAYOUT_STATUSES,
+      formatAmount,
     })
   }
 }

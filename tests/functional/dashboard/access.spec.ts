@@ -63,20 +63,6 @@ test.group('Dashboard access', () => {
     for (const link of ['/health/ready', '/metrics', '/docs'])
       assert.include(html, `href="${link}"`)
   })
-
-  test('section pages say honestly that they are not available yet', async ({ client }) => {
-    const user = await createUser('viewer')
-    for (const [path, title] of [
-      ['/payouts', 'Payouts'],
-      ['/accounts', 'Accounts'],
-      ['/dead-letters', 'Dead letters'],
-      ['/monitoring', 'Metrics'],
-    ]) {
-      const response = await client.get(path).loginAs(user)
-      response.assertTextIncludes(`<h1>${title}</h1>`)
-      response.assertTextIncludes('Not available in this version yet')
-    }
-  })
 })
 
 test.group('Dashboard roles on Users & tokens', () => {

@@ -1,0 +1,26 @@
+import Account from '#models/account'
+import { paginate, type PageRequest } from '#infrastructure/pagination/cursor'
+import { likeEscape } from '#actions/payouts/payout_query'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/*
+ * Accounts for the dashboard, newest first with keyset pagination. `search`
+ * is a case-insensitive prefix of the external reference (served by the
+ * lower(external_ref) pattern index), or an exact account id.
+ */
+export class SearchAccounts {
+  async handle(search: string | undefined, page: PageRequest) {
+    const query = Account.query()
+    const text = search?.trim()
+    if (text) {
+      const prefix = `${likeEscape(text.toLowerCase())}%`
+      query.where((inner) => {
+        inner.whereRaw('lower(accounts.external_ref) LIKE ?', [prefix])
+        if (UUID.test(text)) inner.orWhere('accounts.id', text.toLowerCase())
+      })
+    }
+    const listed = await paginate(query, page, 'accounts')
+    return { accounts: listed.rows, nextCursor: listed.nextCursor }
+  }
+}

@@ -1,0 +1,33 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import Account from '#models/account'
+import { PostDeposit } from '#actions/accounts/post_deposit'
+import { depositValidator } from '#validators/account'
+import { formatAmount } from '#domain/money'
+
+@inject()
+export default class AccountDepositsController {
+  constructor(private postDeposit: PostDeposit) {}
+
+  /* POST /accounts/:id/deposits — recorded with the operator as the actor */
+  async store({ auth, bouncer, params, request, response, session }: HttpContext) {
+    await bouncer.authorize('actOnPayouts')
+    const account = await Account.findOrFail(params.id)
+    const input = await request.validateUsing(depositValidator, {
+      meta: { currency: account.currency },
+    })
+    const amount = input.amount as bigint
+    const entry = await this.postDeposit.handle({
+      account,
+      amount,
+      reference: input.reference ?? null,
+      actor: `user:${auth.getUserOrFail().id}`,
+    })
+    const money = (minor: bigint) => `${formatAmount(minor, account.currency)} ${account.currency}`
+    session.flash(
+      'success',
+      `Deposit of ${money(amount)} posted: ${money(entry.amount)} credited after a ${money(entry.fee)} fee. New balance ${money(entry.balanceAfter)}.`
+    )
+    return response.redirect().toPath(`/accounts/${account.id}`)
+  }
+}
