@@ -20,7 +20,7 @@ router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
   // Again once the body is parsed: a non-string `_method` in it would make shield throw.
   () => import('#middleware/method_spoofing_guard_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
 ])
 
