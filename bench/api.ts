@@ -114,7 +114,7 @@ async function main() {
   })
   try {
     await load('warm-up', { url: BASE_URL, connections: 4, duration: 3, requests: [createRequest] })
-    const { result, peakRssMb } = await peakRss(web.pid!, async () => {
+    const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {
       const create16 = await load('create', {
         url: BASE_URL,
         connections: 16,
@@ -147,7 +147,10 @@ async function main() {
     const pgList = pgbench('bench/pgbench/list_payouts.sql', 16, SECONDS, variables)
 
     const { create16, create64, list16 } = result
-    console.log(`\npayouts in the table: ${payouts}; web peak RSS: ${fixed(peakRssMb)} MB\n`)
+    console.log(
+      `\npayouts in the table: ${payouts}; web processes: ${benchEnv.WEB_CONCURRENCY};` +
+        ` peak RSS: ${fixed(peakRssMb)} MB in all, ${fixed(peakProcessRssMb)} MB for the largest process\n`
+    )
     const row = (label: string, r: typeof create16, pg: number) => ({
       'operation': label,
       'conns': r.connections,

@@ -106,13 +106,16 @@ async function main() {
   const started = performance.now()
   const worker = startProcess(['payouts:work'])
   try {
-    const { result: elapsedMs, peakRssMb } = await peakRss(worker.pid!, async () => {
-      for (;;) {
-        const counts = await countOpen(ids)
-        if (!counts.NEW && !counts.PROCESSING) return performance.now() - started
-        await sleep(100)
+    const { result: elapsedMs, peakProcessRssMb: peakRssMb } = await peakRss(
+      worker.pid!,
+      async () => {
+        for (;;) {
+          const counts = await countOpen(ids)
+          if (!counts.NEW && !counts.PROCESSING) return performance.now() - started
+          await sleep(100)
+        }
       }
-    })
+    )
     const final = await countOpen(ids)
     const queue = await channel.checkQueue('payouts.process')
     // Includes the worker's boot (a few hundred ms): a conservative rate.

@@ -5,6 +5,7 @@
  */
 import {
   BASE_URL,
+  benchEnv,
   createToken,
   fixed,
   load,
@@ -122,7 +123,8 @@ async function main() {
     const pgBalanceAt = pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables)
 
     console.log(
-      `\nledger rows: ${ledgerRows}, accounts: ${ACCOUNTS}, connections: ${CONNECTIONS}\n`
+      `\nledger rows: ${ledgerRows}, accounts: ${ACCOUNTS}, connections: ${CONNECTIONS},` +
+        ` web processes: ${benchEnv.WEB_CONCURRENCY}\n`
     )
     printTable([
       {

@@ -22,6 +22,8 @@ export const benchEnv: NodeJS.ProcessEnv = {
   PORT: String(BENCH_PORT),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
+  // Two web processes on this 2-core machine unless told otherwise (see bin/server.ts).
+  WEB_CONCURRENCY: process.env.WEB_CONCURRENCY || '2',
 }
 
 export function pgClient() {
@@ -76,17 +78,41 @@ export async function stopWeb(child: ChildProcess) {
   await new Promise((resolve) => child.once('exit', resolve))
 }
 
-/* Peak resident set size of a process, sampled every 200 ms while `work` runs. */
+/* Resident set size of a process and its children (cluster workers), in bytes. */
+function treeRss(pid: number) {
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+  const status = spawnSync('ps', ['-o', 'rss=', '-p', [pid, ...children].join(',')], {
+    encoding: 'utf8',
+  })
+  return status.stdout
+    .split('\n')
+    .filter(Boolean)
+    .reduce((sum, kb) => sum + Number(kb.trim()) * 1024, 0)
+}
+
+/*
+ * Peak resident set size of a process (with its cluster workers, and the
+ * largest single one), sampled every 200 ms while `work` runs.
+ */
 export async function peakRss<T>(pid: number, work: () => Promise<T>) {
   let peak = 0
+  let peakSingle = 0
   const sample = () => {
-    const status = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })
-    peak = Math.max(peak, Number(status.stdout.trim()) * 1024 || 0)
+    peak = Math.max(peak, treeRss(pid))
+    const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+    for (const child of [String(pid), ...children]) {
+      const rss = spawnSync('ps', ['-o', 'rss=', '-p', child], { encoding: 'utf8' })
+      peakSingle = Math.max(peakSingle, Number(rss.stdout.trim()) * 1024 || 0)
+    }
   }
   const timer = setInterval(sample, 200)
   try {
     const result = await work()
-    return { result, peakRssMb: peak / 1024 / 1024 }
+    return { result, peakRssMb: peak / 1024 / 1024, peakProcessRssMb: peakSingle / 1024 / 1024 }
   } finally {
     clearInterval(timer)
     sample()

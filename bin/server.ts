@@ -1,29 +1,66 @@
 /*
  * HTTP server entry point: `node --import=@poppinss/ts-exec bin/server.ts`
  * (npm start does this for you) or `npm run ace -- serve` while developing.
+ *
+ * WEB_CONCURRENCY=N (default 1) forks N server processes sharing the port
+ * (node:cluster); the web process is stateless, so each is a full replica.
  */
-await import('reflect-metadata')
-const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
+import cluster from 'node:cluster'
 
-const APP_ROOT = new URL('../', import.meta.url)
-const IMPORTER = (filePath: string) => {
-  if (filePath.startsWith('./') || filePath.startsWith('../')) {
-    return import(new URL(filePath, APP_ROOT).href)
+const concurrency = Math.max(1, Number.parseInt(process.env.WEB_CONCURRENCY ?? '1', 10) || 1)
+
+if (concurrency > 1 && cluster.isPrimary) {
+  let alive = 0
+  let stopping = false
+  const fork = () => {
+    alive++
+    cluster.fork()
   }
-  return import(filePath)
-}
+  for (let i = 0; i < concurrency; i++) fork()
+  const stop = () => {
+    stopping = true
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  cluster.on('exit', (worker, code, signal) => {
+    alive--
+    if (stopping) {
+      if (alive === 0) process.exit(0)
+      return
+    }
+    console.error(`web process ${worker.process.pid} exited (${code ?? signal}); starting another`)
+    fork()
+  })
+} else {
+  await import('reflect-metadata')
+  const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
 
-new Ignitor(APP_ROOT, { importer: IMPORTER })
-  .tap((app) => {
-    app.booting(async () => {
-      await import('#start/env')
+  const APP_ROOT = new URL('../', import.meta.url)
+  const IMPORTER = (filePath: string) => {
+    if (filePath.startsWith('./') || filePath.startsWith('../')) {
+      return import(new URL(filePath, APP_ROOT).href)
+    }
+    return import(filePath)
+  }
+
+  new Ignitor(APP_ROOT, { importer: IMPORTER })
+    .tap((app) => {
+      app.booting(async () => {
+        await import('#start/env')
+      })
+      // A cluster worker stays attached to its primary: leave explicitly once terminated.
+      const terminate = async () => {
+        await app.terminate()
+        if (cluster.isWorker) process.exit(0)
+      }
+      app.listen('SIGTERM', terminate)
+      app.listen('SIGINT', terminate)
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listen('SIGINT', () => app.terminate())
-  })
-  .httpServer()
-  .start()
-  .catch((error) => {
-    process.exitCode = 1
-    prettyPrintError(error)
-  })
+    .httpServer()
+    .start()
+    .catch((error) => {
+      process.exitCode = 1
+      prettyPrintError(error)
+    })
+}
