@@ -6,8 +6,20 @@
  * (node:cluster); the web process is stateless, so each is a full replica.
  */
 import cluster from 'node:cluster'
+import { existsSync, readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
 
-const concurrency = Math.max(1, Number.parseInt(process.env.WEB_CONCURRENCY ?? '1', 10) || 1)
+/* Read before the app boots (the app parses .env itself later): the shell wins over .env. */
+function webConcurrency() {
+  const envFile = new URL('../.env', import.meta.url)
+  const fromFile = existsSync(envFile)
+    ? parseEnv(readFileSync(envFile, 'utf8')).WEB_CONCURRENCY
+    : undefined
+  const value = Number.parseInt(process.env.WEB_CONCURRENCY ?? fromFile ?? '1', 10)
+  return Number.isFinite(value) && value > 1 ? value : 1
+}
+
+const concurrency = webConcurrency()
 
 if (concurrency > 1 && cluster.isPrimary) {
   let alive = 0

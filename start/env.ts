@@ -36,8 +36,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   RABBITMQ_URL: Env.schema.string.optional(),
   RABBITMQ_MANAGEMENT_URL: Env.schema.string.optional({ format: 'url', tld: false }),
 
-  /* Processes started by `npm start` */
+  /* Processes started by `npm start`, and web replicas (read by bin/server.ts) */
   START_PROCESSES: Env.schema.string.optional(),
+  WEB_CONCURRENCY: Env.schema.number.optional(),
 
   /* Money and idempotency */
   FEE_BPS: Env.schema.number.optional(),
