@@ -12,6 +12,7 @@ import type autocannon from 'autocannon'
 import {
   BASE_URL,
   benchEnv,
+  ensureBenchAccounts,
   createToken,
   fixed,
   load,
@@ -32,11 +33,7 @@ async function fill() {
   const client = pgClient()
   await client.connect()
   try {
-    await client.query(
-      `INSERT INTO accounts (external_ref, currency)
-       SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING`,
-      [ACCOUNTS]
-    )
+    await ensureBenchAccounts(client, ACCOUNTS)
     // Plenty of funds for every create; the deposit row keeps balance = Σ ledger.
     await client.query(`
       WITH topped AS (

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import amqp from 'amqplib'
 import {
   benchEnv,
+  ensureBenchAccounts,
   fixed,
   peakRss,
   pgbench,
@@ -34,11 +35,7 @@ async function seedPayouts() {
   const client = pgClient()
   await client.connect()
   try {
-    await client.query(
-      `INSERT INTO accounts (external_ref, currency)
-       SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING`,
-      [ACCOUNTS]
-    )
+    await ensureBenchAccounts(client, ACCOUNTS)
     await client.query('BEGIN')
     const { rows } = await client.query(
       `WITH accounts_n AS (

@@ -36,6 +36,15 @@ export function pgClient() {
   })
 }
 
+/* The benchmark accounts bench-1 … bench-N in EUR (created once). */
+export async function ensureBenchAccounts(client: pg.Client, count: number) {
+  await client.query(
+    `INSERT INTO accounts (external_ref, currency)
+     SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING`,
+    [count]
+  )
+}
+
 export async function prepareDatabase() {
   await ensureDatabase(BENCH_DB, env)
   const result = spawnSync(process.execPath, ['ace.js', 'migration:run', '--force'], {

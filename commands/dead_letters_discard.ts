@@ -1,26 +1,9 @@
-import { args, BaseCommand, flags } from '@adonisjs/core/ace'
-import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { runDeadLetterAction } from '#actions/dead_letters/run_from_command'
+import { DeadLetterActionCommand } from '#actions/dead_letters/run_from_command'
 
-export default class DeadLettersDiscard extends BaseCommand {
+export default class DeadLettersDiscard extends DeadLetterActionCommand {
   static commandName = 'dead-letters:discard'
   static description =
     'Close dead letters without retry (a payout in one is failed and its hold released)'
-  static options: CommandOptions = { startApp: true }
 
-  @args.spread({ description: 'Dead letter ids', required: false })
-  declare ids?: string[]
-
-  @flags.boolean({ description: 'Every open dead letter matching the filters' })
-  declare all: boolean
-
-  @flags.string({ description: 'Filter: payout id' })
-  declare payout?: string
-
-  @flags.string({ description: 'Filter: error code' })
-  declare errorCode?: string
-
-  async run() {
-    await runDeadLetterAction(this, 'discard')
-  }
+  protected action = 'discard' as const
 }

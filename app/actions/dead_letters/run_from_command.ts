@@ -1,11 +1,30 @@
-import type { BaseCommand } from '@adonisjs/core/ace'
+import { args, BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
 
-interface DeadLetterCommand extends BaseCommand {
-  ids?: string[]
-  all: boolean
-  payout?: string
-  errorCode?: string
+/* dead-letters:replay and dead-letters:discard: the same arguments, another action. */
+export abstract class DeadLetterActionCommand extends BaseCommand {
+  static options: CommandOptions = { startApp: true }
+
+  protected abstract action: 'replay' | 'discard'
+
+  @args.spread({ description: 'Dead letter ids', required: false })
+  declare ids?: string[]
+
+  @flags.boolean({ description: 'Every open dead letter matching the filters' })
+  declare all: boolean
+
+  @flags.string({ description: 'Filter: payout id' })
+  declare payout?: string
+
+  @flags.string({ description: 'Filter: error code' })
+  declare errorCode?: string
+
+  async run() {
+    await runDeadLetterAction(this, this.action)
+  }
 }
+
+type DeadLetterCommand = DeadLetterActionCommand
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
