@@ -105,10 +105,14 @@ async function main() {
   }
 
   const web = await startWeb()
-  const relay = spawn(process.execPath, ['ace.js', 'outbox:relay', '--watch', '--min-age=2000'], {
-    env: benchEnv,
-    stdio: 'ignore',
-  })
+  const relay = spawn(
+    process.execPath,
+    ['build/ace.js', 'outbox:relay', '--watch', '--min-age=2000'],
+    {
+      env: benchEnv,
+      stdio: 'ignore',
+    }
+  )
   try {
     await load('warm-up', { url: BASE_URL, connections: 4, duration: 3, requests: [createRequest] })
     const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {

@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import amqp from 'amqplib'
 import {
+  NODE_FLAGS,
   benchEnv,
   ensureBenchAccounts,
   fixed,
@@ -78,8 +79,8 @@ async function countOpen(ids: string[]) {
   }
 }
 
-function startProcess(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['ace.js', ...args], {
+function startProcess(flags: string[], args: string[]): ChildProcess {
+  return spawn(process.execPath, [...flags, 'build/ace.js', ...args], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -98,10 +99,10 @@ async function main() {
   const relay = spawnSync(process.execPath, ['ace.js', 'outbox:relay'], { env, stdio: 'ignore' })
   if (relay.status !== 0) throw new Error('publishing the payout.process commands failed')
 
-  const provider = startProcess(['provider:mock', `--port=${PROVIDER_PORT}`])
+  const provider = startProcess(NODE_FLAGS.provider, ['provider:mock', `--port=${PROVIDER_PORT}`])
   await sleep(3000)
   const started = performance.now()
-  const worker = startProcess(['payouts:work'])
+  const worker = startProcess(NODE_FLAGS.worker, ['payouts:work'])
   try {
     const { result: elapsedMs, peakProcessRssMb: peakRssMb } = await peakRss(
       worker.pid!,

@@ -7,7 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { ensureDatabase, readEnv } from '../scripts/support.ts'
+import { buildApp, ensureDatabase, NODE_FLAGS, readEnv } from '../scripts/support.ts'
+
+export { NODE_FLAGS }
 
 const env = readEnv('.env')
 
@@ -52,6 +54,8 @@ export async function prepareDatabase() {
     stdio: 'ignore',
   })
   if (result.status !== 0) throw new Error('migrating the benchmark database failed')
+  // Measure what `npm start` runs: the compiled application.
+  buildApp()
 }
 
 /* A user with an all-abilities token, straight through the ace command. */
@@ -67,7 +71,7 @@ export function createToken(): string {
 }
 
 export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS.web, 'build/bin/server.js'], {
     env: { ...benchEnv, ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

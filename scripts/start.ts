@@ -4,14 +4,21 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { ace, ensureDatabase, log, readEnv } from './support.ts'
+import { ace, buildApp, ensureDatabase, log, NODE_FLAGS, readEnv } from './support.ts'
 
 const env = readEnv('.env')
 
+/* Each runs the compiled application in build/ (see buildApp). */
 const PROCESSES: Record<string, { args: string[]; needs: string }> = {
-  web: { args: ['--import=@poppinss/ts-exec', 'bin/server.ts'], needs: 'bin/server.ts' },
-  worker: { args: ['ace.js', 'payouts:work'], needs: 'commands/payouts_work.ts' },
-  provider: { args: ['ace.js', 'provider:mock'], needs: 'commands/provider_mock.ts' },
+  web: { args: [...NODE_FLAGS.web, 'build/bin/server.js'], needs: 'bin/server.ts' },
+  worker: {
+    args: [...NODE_FLAGS.worker, 'build/ace.js', 'payouts:work'],
+    needs: 'commands/payouts_work.ts',
+  },
+  provider: {
+    args: [...NODE_FLAGS.provider, 'build/ace.js', 'provider:mock'],
+    needs: 'commands/provider_mock.ts',
+  },
 }
 
 function enableRabbitManagement() {
@@ -37,6 +44,8 @@ async function main() {
   ace(['migration:run', '--force'])
   enableRabbitManagement()
   ace(['db:seed'])
+  log('compiling into build/')
+  buildApp()
 
   const children = new Map<string, ChildProcess>()
   let stopping = false

@@ -4,7 +4,7 @@
  * modules and `pg` are used here.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
 import pg from 'pg'
 
@@ -55,4 +55,28 @@ export function ace(args: string[], env: NodeJS.ProcessEnv = process.env) {
   if (result.status !== 0) {
     throw new Error(`ace ${args.join(' ')} exited with ${result.status ?? result.signal}`)
   }
+}
+
+/*
+ * Compiles the application into build/ (a few seconds) so the long-running
+ * processes run plain JavaScript: no TypeScript loader thread and no
+ * compiler in memory. build/ reads its own .env, copied from the project's.
+ */
+export function buildApp(env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync(process.execPath, ['ace.js', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  })
+  if (result.status !== 0) throw new Error('compiling the application (ace build) failed')
+  if (existsSync('.env')) copyFileSync('.env', 'build/.env')
+}
+
+/*
+ * V8 heap limits for the long-running processes: without them the heap grows
+ * to hundreds of MB of garbage on a machine with plenty of memory.
+ */
+export const NODE_FLAGS = {
+  web: ['--max-old-space-size=128', '--max-semi-space-size=4'],
+  worker: ['--max-old-space-size=64', '--max-semi-space-size=2'],
+  provider: ['--max-old-space-size=64', '--max-semi-space-size=2'],
 }
