@@ -167,9 +167,9 @@ async function main() {
       row('create payout', create64, pgCreate),
       row('list payouts', list16, pgList),
     ])
-    const drop = (1 - create64.rps / create16.rps) * 100
+    const change = (create64.rps / create16.rps - 1) * 100
     console.log(
-      `\ncreate: ${fixed(drop)} % change from 16 to 64 connections (target: drop <= 10 %)`
+      `\ncreate at 64 vs 16 connections: ${change >= 0 ? '+' : ''}${fixed(change)} % req/s (target: no drop over 10 %)`
     )
     console.log(
       `one list page alone (1,000,000+ rows): p50 ${fixed(single.p50)} ms, p99 ${fixed(single.p99)} ms;` +
