@@ -4,6 +4,7 @@ import { meSection } from '#openapi/paths/me'
 import { accountsSection } from '#openapi/paths/accounts'
 import { payoutsSection } from '#openapi/paths/payouts'
 import { deadLettersSection } from '#openapi/paths/dead_letters'
+import { webhooksSection } from '#openapi/paths/webhooks'
 import type { OpenApiDocument, OpenApiSection, Paths, Schema, Tag } from '#openapi/types'
 
 /*
@@ -18,6 +19,7 @@ export const SECTIONS: OpenApiSection[] = [
   accountsSection,
   payoutsSection,
   deadLettersSection,
+  webhooksSection,
 ]
 
 export function buildOpenApiDocument(sections: OpenApiSection[] = SECTIONS): OpenApiDocument {
