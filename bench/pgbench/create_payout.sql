@@ -1,8 +1,8 @@
 -- The SQL one POST /api/v1/payouts with an Idempotency-Key runs, in order (see bench/api.ts).
 \set n random(1, :account_count)
--- access token guard: the token, then its user (last use is written at most once a minute)
-SELECT * FROM auth_access_tokens WHERE id = :token_id AND type = 'api_token' LIMIT 1;
-SELECT * FROM users WHERE id = (SELECT tokenable_id FROM auth_access_tokens WHERE id = :token_id) LIMIT 1;
+-- access token guard: the token and its owner in one query (last use written at most once a minute)
+SELECT t.*, to_jsonb(u.*) AS owner FROM auth_access_tokens t JOIN users u ON u.id = t.tokenable_id
+ WHERE t.id = :token_id AND t.type = 'api_token' LIMIT 1;
 -- idempotency claim: one atomic upsert
 INSERT INTO idempotency_keys (owner_id, key, fingerprint, method, path, state, claim_id, locked_at, expires_at)
 VALUES ((SELECT tokenable_id FROM auth_access_tokens WHERE id = :token_id), gen_random_uuid()::text,

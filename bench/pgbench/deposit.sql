@@ -1,10 +1,9 @@
 -- The SQL one POST /api/v1/accounts/:id/deposits runs, in order (see bench/ledger.ts).
 -- :account_count accounts named bench-1..N exist; a token row with id :token_id exists.
 \set n random(1, :account_count)
--- access token guard: look up the token, then its user, and note its use
-SELECT * FROM auth_access_tokens WHERE id = :token_id AND type = 'api_token' LIMIT 1;
--- (last_used_at is written at most once a minute, so not per request)
-SELECT * FROM users WHERE id = (SELECT tokenable_id FROM auth_access_tokens WHERE id = :token_id) LIMIT 1;
+-- access token guard: the token and its owner in one query (last use written at most once a minute)
+SELECT t.*, to_jsonb(u.*) AS owner FROM auth_access_tokens t JOIN users u ON u.id = t.tokenable_id
+ WHERE t.id = :token_id AND t.type = 'api_token' LIMIT 1;
 -- the account (currency for the amount rule)
 SELECT * FROM accounts WHERE external_ref = 'bench-' || :n AND currency = 'EUR' LIMIT 1;
 -- the deposit transaction: balance + ledger row in one statement, then the outbox row

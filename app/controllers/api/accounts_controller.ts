@@ -4,7 +4,7 @@ import Account from '#models/account'
 import { CreateAccount } from '#actions/accounts/create_account'
 import { accountJson } from '#transformers/account_transformer'
 import { balanceAtValidator, createAccountValidator } from '#validators/account'
-import { balanceAt } from '#infrastructure/ledger/ledger'
+import { accountBalanceAt } from '#infrastructure/ledger/ledger'
 import { formatAmount } from '#domain/money'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
@@ -39,14 +39,24 @@ export default class AccountsController {
 
   /* GET /api/v1/accounts/:id/balance?at= */
   async balance({ params, request }: HttpContext) {
-    const account = await findAccount(params.id)
+    const id = uuidParam(params.id)
     const { at } = await balanceAtValidator.validate(request.qs())
     const instant = (at as unknown as Date | undefined) ?? new Date()
-    const balance = at === undefined ? account.balance : await balanceAt(db, account.id, instant)
+    let currency: string
+    let balance: bigint
+    if (at === undefined) {
+      const account = await findAccount(id)
+      ;({ currency, balance } = account)
+    } else {
+      // One round trip for the account and its balance then: this is the hot read.
+      const found = await accountBalanceAt(db, id, instant)
+      if (!found) throw new AccountNotFoundException()
+      ;({ currency, balance } = found)
+    }
     return {
-      account_id: account.id,
-      currency: account.currency,
-      balance: formatAmount(balance, account.currency),
+      account_id: id,
+      currency,
+      balance: formatAmount(balance, currency),
       at: instant.toISOString(),
     }
   }

@@ -74,3 +74,24 @@ export async function balanceAt(
   const row = result.rows[0] as { balance_after: string } | undefined
   return row ? BigInt(row.balance_after) : 0n
 }
+
+/*
+ * The account's currency and its balance as of an instant, in one round trip:
+ * null when the account does not exist.
+ */
+export async function accountBalanceAt(
+  client: Pick<TransactionClientContract, 'rawQuery'>,
+  accountId: string,
+  at: Date
+): Promise<{ currency: string; balance: bigint } | null> {
+  const result = await client.rawQuery(
+    `SELECT a.currency,
+            coalesce((SELECT t.balance_after FROM transactions t
+                       WHERE t.account_id = a.id AND t.created_at <= ?
+                       ORDER BY t.created_at DESC, t.seq DESC LIMIT 1), 0)::text AS balance
+       FROM accounts a WHERE a.id = ?`,
+    [at.toISOString(), accountId]
+  )
+  const row = result.rows[0] as { currency: string; balance: string } | undefined
+  return row ? { currency: row.currency.trim(), balance: BigInt(row.balance) } : null
+}
