@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
@@ -11,6 +12,15 @@ export const http = defineConfig({
   allowMethodSpoofing: true,
   useAsyncLocalStorage: false,
   trustProxy: () => true,
+  /* A URL that is not valid percent-encoding never reaches the router: answer in the API's format. */
+  onBadUrl: (_request: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
+    response.end(
+      JSON.stringify({
+        errors: [{ code: 'E_BAD_REQUEST', message: 'The URL is not valid percent-encoding' }],
+      })
+    )
+  },
   cookie: {
     domain: '',
     path: '/',

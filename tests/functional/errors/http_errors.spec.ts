@@ -21,6 +21,16 @@ test.group('API errors | request problems', (group) => {
     assertErrorBody(assert, response.body(), 'E_BAD_REQUEST')
   })
 
+  test('a URL that is not valid percent-encoding is a 400 E_BAD_REQUEST', async ({ assert }) => {
+    // Raw fetch: the test client would re-encode the broken sequence.
+    const response = await fetch(
+      `http://localhost:${process.env.PORT}/api/v1/transactions/%E0%A4%A`
+    )
+    assert.equal(response.status, 400)
+    assert.include(response.headers.get('content-type') ?? '', 'application/json')
+    assertErrorBody(assert, await response.json(), 'E_BAD_REQUEST')
+  })
+
   test('a JSON scalar instead of an object is a 400 E_BAD_REQUEST', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
     const response = await client.post('/api/v1/accounts').bearerToken(token).unsafeJson('42')
