@@ -1,13 +1,13 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { isoInstant } from '#validators/account'
 import { PAYOUT_STATUSES } from '#domain/payout_state'
+import { UUID_PATTERN } from '#domain/ids'
 
 /*
  * Query strings of the operator dashboard's list pages. Their forms send every
  * field, empty or not: `filledFields` drops the empty ones first so an empty
  * box means "no filter".
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function filledFields(qs: Record<string, unknown>) {
   return Object.fromEntries(
@@ -19,7 +19,7 @@ const cursor = () => vine.string().maxLength(512).optional()
 
 export const payoutFiltersValidator = vine.create({
   status: vine.enum(PAYOUT_STATUSES).optional(),
-  account_id: vine.string().trim().regex(UUID).optional(),
+  account_id: vine.string().trim().regex(UUID_PATTERN).optional(),
   created_from: isoInstant().optional(),
   created_to: isoInstant().optional(),
   q: vine.string().trim().maxLength(200).optional(),

@@ -1,13 +1,12 @@
 import vine from '@vinejs/vine'
 import { isoInstant } from '#validators/account'
 import { pageParams } from '#infrastructure/pagination/cursor'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { UUID_PATTERN } from '#domain/ids'
 
 export const deadLetterFilters = {
   status: vine.enum(['open', 'replayed', 'discarded'] as const).optional(),
-  payout_id: vine.string().regex(UUID).optional(),
-  account_id: vine.string().regex(UUID).optional(),
+  payout_id: vine.string().regex(UUID_PATTERN).optional(),
+  account_id: vine.string().regex(UUID_PATTERN).optional(),
   error_code: vine.string().maxLength(100).optional(),
   created_from: isoInstant().optional(),
   created_to: isoInstant().optional(),

@@ -1,8 +1,7 @@
 import Account from '#models/account'
 import { paginate, type PageRequest } from '#infrastructure/pagination/cursor'
 import { likeEscape } from '#actions/payouts/payout_query'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '#domain/ids'
 
 /*
  * Accounts for the dashboard, newest first with keyset pagination. `search`
@@ -17,7 +16,7 @@ export class SearchAccounts {
       const prefix = `${likeEscape(text.toLowerCase())}%`
       query.where((inner) => {
         inner.whereRaw('lower(accounts.external_ref) LIKE ?', [prefix])
-        if (UUID.test(text)) inner.orWhere('accounts.id', text.toLowerCase())
+        if (isUuid(text)) inner.orWhere('accounts.id', text.toLowerCase())
       })
     }
     const listed = await paginate(query, page, 'accounts')

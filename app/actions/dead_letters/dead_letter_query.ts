@@ -1,4 +1,5 @@
 import DeadLetter, { type DeadLetterStatus } from '#models/dead_letter'
+import { isUuid } from '#domain/ids'
 
 export interface DeadLetterFilter {
   status?: DeadLetterStatus
@@ -10,8 +11,6 @@ export interface DeadLetterFilter {
   /* Free text: matches the id, payout id, account id, error code or last error. */
   search?: string
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /* One query builder for the list (API, dashboard) and the bulk actions, so both see the same rows. */
 export function deadLetterQuery(filter: DeadLetterFilter) {
@@ -25,7 +24,7 @@ export function deadLetterQuery(filter: DeadLetterFilter) {
   const search = filter.search?.trim()
   if (search) {
     query.where((inner) => {
-      if (UUID.test(search)) {
+      if (isUuid(search)) {
         const id = search.toLowerCase()
         inner.where('id', id).orWhere('payout_id', id).orWhere('account_id', id)
       } else {

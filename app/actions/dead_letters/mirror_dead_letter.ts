@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { bindings } from '#infrastructure/database/bindings'
+import { isUuid } from '#domain/ids'
 
 export interface DeadMessage {
   messageId: string
@@ -13,8 +14,6 @@ interface XDeath {
   'queue'?: string
   'routing-keys'?: string[]
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /*
  * Records a message that reached `payouts.dead` in the dead_letters table,
@@ -33,11 +32,8 @@ export class MirrorDeadLetter {
       headers['x-original-routing-key'] ?? death?.['routing-keys']?.[0] ?? ''
     )
     const candidate = headers['x-payout-id'] ?? message.payload.payout_id
-    const payoutId = typeof candidate === 'string' && UUID.test(candidate) ? candidate : null
-    const accountId =
-      typeof message.payload.account_id === 'string' && UUID.test(message.payload.account_id)
-        ? message.payload.account_id
-        : null
+    const payoutId = isUuid(candidate) ? candidate : null
+    const accountId = isUuid(message.payload.account_id) ? message.payload.account_id : null
 
     const result = await db.rawQuery(
       `WITH payout AS (SELECT id, account_id FROM payouts WHERE id = ?::uuid),

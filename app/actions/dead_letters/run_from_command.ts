@@ -1,5 +1,6 @@
 import { args, BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { isUuid } from '#domain/ids'
 
 /* dead-letters:replay and dead-letters:discard: the same arguments, another action. */
 export abstract class DeadLetterActionCommand extends BaseCommand {
@@ -25,8 +26,6 @@ export abstract class DeadLetterActionCommand extends BaseCommand {
 }
 
 type DeadLetterCommand = DeadLetterActionCommand
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /* Shared body of dead-letters:replay and dead-letters:discard. */
 export async function runDeadLetterAction(
@@ -60,7 +59,7 @@ export async function runDeadLetterAction(
     const single = await command.app.container.make(ResolveDeadLetter)
     for (const id of ids) {
       try {
-        if (!UUID.test(id)) throw new Error('not a dead letter id')
+        if (!isUuid(id)) throw new Error('not a dead letter id')
         await single[action](id.toLowerCase(), actor)
         done++
       } catch (error) {

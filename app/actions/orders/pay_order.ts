@@ -9,6 +9,7 @@ import { Inbox } from '#infrastructure/inbox/inbox'
 import { Outbox } from '#infrastructure/outbox/outbox'
 import { postEntry } from '#infrastructure/ledger/ledger'
 import payoutsConfig from '#config/payouts'
+import { isUuid } from '#domain/ids'
 
 export const PAY_ORDER_CONSUMER = 'payments.pay-order'
 
@@ -22,8 +23,6 @@ export interface PayOrderMessage {
 }
 
 export type PayOrderOutcome = 'paid' | 'failed' | 'duplicate' | 'invalid'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /*
  * The `pay.order` command: debit the account once per order_id and answer
@@ -73,7 +72,7 @@ export class PayOrder {
         .first()
       if (previous) return this.paid(trx, answer, previous)
 
-      if (typeof accountId !== 'string' || !UUID.test(accountId)) return fail('account_not_found')
+      if (!isUuid(accountId)) return fail('account_not_found')
       const account = await Account.query({ client: trx }).where('id', accountId).first()
       if (!account) return fail('account_not_found')
       if (typeof currency !== 'string' || !isCurrency(currency) || currency !== account.currency) {

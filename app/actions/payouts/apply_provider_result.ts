@@ -4,6 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 import Payout from '#models/payout'
 import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { bindings } from '#infrastructure/database/bindings'
+import { isUuid } from '#domain/ids'
 
 export interface ProviderEvent {
   event_id: string
@@ -13,8 +14,6 @@ export interface ProviderEvent {
   failure_code?: string | null
   failure_message?: string | null
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /*
  * Applies a provider callback once: the event id is claimed in
@@ -43,7 +42,7 @@ export class ApplyProviderResult {
       }
 
       const payoutId = event.payout_id.toLowerCase()
-      const payout = UUID.test(payoutId)
+      const payout = isUuid(payoutId)
         ? await Payout.query({ client: trx }).where('id', payoutId).first()
         : null
       const moved = payout

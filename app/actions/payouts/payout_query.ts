@@ -1,5 +1,6 @@
 import type { ChainableContract } from '@adonisjs/lucid/types/querybuilder'
 import type { PayoutStatus } from '#domain/payout_state'
+import { isUuid } from '#domain/ids'
 
 export interface PayoutFilter {
   status?: PayoutStatus
@@ -13,8 +14,6 @@ export interface PayoutFilter {
    */
   search?: string
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /* `%` and `_` typed by an operator are literal characters, not wildcards. */
 export function likeEscape(text: string) {
@@ -37,7 +36,7 @@ export function applyPayoutFilter<Query extends ChainableContract>(
   const search = filter.search?.trim()
   if (search) {
     query.where((inner) => {
-      if (UUID.test(search)) {
+      if (isUuid(search)) {
         const id = search.toLowerCase()
         inner.where('payouts.id', id).orWhere('payouts.account_id', id)
       } else {

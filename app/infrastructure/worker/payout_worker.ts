@@ -11,8 +11,8 @@ import { workerMetrics } from '#infrastructure/worker/metrics'
 import { ProcessPayout } from '#actions/payouts/process_payout'
 import { PayOrder, DuplicateOrderRace } from '#actions/orders/pay_order'
 import { MirrorDeadLetter } from '#actions/dead_letters/mirror_dead_letter'
+import { isUuid } from '#domain/ids'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /* After an unexpected failure (database down…) a message goes back to its queue after this pause. */
 const REQUEUE_AFTER_MS = 1000
 
@@ -61,7 +61,7 @@ export class PayoutWorker {
     const queue = TOPOLOGY.queues.process
     await this.run(queue, message, channel, async (body, messageId) => {
       const payoutId = body?.payout_id
-      if (typeof payoutId !== 'string' || !UUID.test(payoutId)) return 'poison'
+      if (!isUuid(payoutId)) return 'poison'
       const outcome = await this.processPayout.handle({
         messageId,
         payoutId: payoutId.toLowerCase(),
