@@ -1,6 +1,5 @@
 import User from '#models/user'
-
-const USER_ACTOR = /^user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
+import { userActor, userIdOf } from '#domain/actors'
 
 /*
  * Emails of the users behind `user:<id>` actors, keyed by the actor string,
@@ -12,12 +11,12 @@ export async function actorNames(
 ): Promise<Record<string, string>> {
   const ids = new Set<string>()
   for (const actor of actors) {
-    const match = USER_ACTOR.exec(actor ?? '')
-    if (match) ids.add(match[1].toLowerCase())
+    const id = userIdOf(actor)
+    if (id) ids.add(id)
   }
   if (ids.size === 0) return {}
   const users = await User.query()
     .select('id', 'email')
     .whereIn('id', [...ids])
-  return Object.fromEntries(users.map((user) => [`user:${user.id}`, user.email]))
+  return Object.fromEntries(users.map((user) => [userActor(user.id), user.email]))
 }

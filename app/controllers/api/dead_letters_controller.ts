@@ -8,7 +8,7 @@ import { paginate } from '#infrastructure/pagination/cursor'
 import { deadLetterJson } from '#transformers/dead_letter_transformer'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
-import { actorOf } from '#controllers/api/payouts_controller'
+import { actorOf } from '#controllers/api/support/params'
 import { DeadLetterNotFoundException } from '#exceptions/dead_letter_exceptions'
 
 @inject()

@@ -5,6 +5,7 @@ import { depositValidator } from '#validators/account'
 import { transactionJson } from '#transformers/account_transformer'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { findAccount } from '#controllers/api/accounts_controller'
+import { actorOf } from '#controllers/api/support/params'
 import type LedgerEntry from '#models/ledger_entry'
 
 @inject()
@@ -25,7 +26,7 @@ export default class DepositsController {
         account,
         amount: input.amount as bigint,
         reference: input.reference ?? null,
-        actor: `user:${ctx.auth.use('api').getUserOrFail().id}`,
+        actor: actorOf(ctx),
       },
       answer.hooks
     )

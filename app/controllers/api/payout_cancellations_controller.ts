@@ -4,7 +4,7 @@ import { CancelPayout } from '#actions/payouts/cancel_payout'
 import { payoutJson } from '#transformers/payout_transformer'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
-import { actorOf } from '#controllers/api/payouts_controller'
+import { actorOf } from '#controllers/api/support/params'
 
 @inject()
 export default class PayoutCancellationsController {

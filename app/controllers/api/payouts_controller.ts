@@ -16,6 +16,7 @@ import { payoutJson, payoutWithEventsJson } from '#transformers/payout_transform
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
 import { PayoutNotFoundException } from '#exceptions/payout_exceptions'
+import { actorOf } from '#controllers/api/support/params'
 
 function invalid(field: string, rule: string, message: string) {
   return new vineErrors.E_VALIDATION_ERROR([{ field, rule, message }])
@@ -25,10 +26,6 @@ export async function findPayout(id: unknown) {
   const payout = await Payout.find(uuidParam(id))
   if (!payout) throw new PayoutNotFoundException()
   return payout
-}
-
-export function actorOf(ctx: HttpContext) {
-  return `user:${ctx.auth.use('api').getUserOrFail().id}`
 }
 
 @inject()

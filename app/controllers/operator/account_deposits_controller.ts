@@ -4,6 +4,7 @@ import Account from '#models/account'
 import { PostDeposit } from '#actions/accounts/post_deposit'
 import { depositValidator } from '#validators/account'
 import { formatAmount } from '#domain/money'
+import { userActor } from '#domain/actors'
 
 @inject()
 export default class AccountDepositsController {
@@ -21,7 +22,7 @@ export default class AccountDepositsController {
       account,
       amount,
       reference: input.reference ?? null,
-      actor: `user:${auth.getUserOrFail().id}`,
+      actor: userActor(auth.getUserOrFail().id),
     })
     const money = (minor: bigint) => `${formatAmount(minor, account.currency)} ${account.currency}`
     session.flash(

@@ -7,6 +7,7 @@ import { dashboardDeadLettersValidator } from '#validators/dead_letter'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { uuidParam } from '#controllers/api/support/params'
 import { deadLetterFilterOf, filledFields } from '#controllers/operator/support/dead_letter_filter'
+import { userActor } from '#domain/actors'
 
 type Verb = 'replay' | 'discard'
 
@@ -51,7 +52,7 @@ export default class DeadLetterResolutionsController {
     await bouncer.authorize('manageDeadLetters')
     const id = uuidParam(params.id)
     try {
-      const letter = await this.single[verb](id, `user:${auth.getUserOrFail().id}`)
+      const letter = await this.single[verb](id, userActor(auth.getUserOrFail().id))
       session.flash('success', resolvedMessage(letter, verb))
     } catch (error) {
       if (!(error instanceof BusinessRefusal)) throw error
@@ -70,7 +71,7 @@ export default class DeadLetterResolutionsController {
     const result = await this.bulk.handle(
       verb,
       deadLetterFilterOf(input),
-      `user:${auth.getUserOrFail().id}`
+      userActor(auth.getUserOrFail().id)
     )
     session.flash(flashKind(result), bulkMessage(result, verb))
     return response.redirect().withQs().back('/dead-letters')

@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import { CancelPayout } from '#actions/payouts/cancel_payout'
 import { formatAmount } from '#domain/money'
+import { userActor } from '#domain/actors'
 
 @inject()
 export default class PayoutCancellationsController {
@@ -13,7 +14,7 @@ export default class PayoutCancellationsController {
    */
   async store({ auth, bouncer, params, response, session }: HttpContext) {
     await bouncer.authorize('actOnPayouts')
-    const payout = await this.cancelPayout.handle(params.id, `user:${auth.getUserOrFail().id}`)
+    const payout = await this.cancelPayout.handle(params.id, userActor(auth.getUserOrFail().id))
     const released = `${formatAmount(payout.held, payout.currency)} ${payout.currency}`
     session.flash('success', `Payout canceled; ${released} released to the account.`)
     return response.redirect().toPath(`/payouts/${payout.id}`)
