@@ -56,33 +56,35 @@ export class Outbox {
   /* Writes the messages inside `trx` and publishes them once it commits. */
   async stage(trx: TransactionClientContract, messages: OutgoingMessage[]) {
     if (messages.length === 0) return []
-    const values = messages.map((message) => [
-      message.messageId ?? randomUUID(),
-      message.exchange,
-      message.routingKey,
-      JSON.stringify(message.payload),
-      JSON.stringify(message.headers ?? {}),
-      message.expirationMs ?? null,
-    ])
-    const placeholders = values.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?::integer)').join(', ')
+    const rows: OutboxRow[] = messages.map((message) => ({
+      id: '',
+      message_id: message.messageId ?? randomUUID(),
+      exchange: message.exchange,
+      routing_key: message.routingKey,
+      payload: message.payload,
+      headers: message.headers ?? {},
+      expiration_ms: message.expirationMs ?? null,
+      created_at: new Date(),
+    }))
+    const placeholders = rows.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?::integer)').join(', ')
     const result = await trx.rawQuery(
       `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
        VALUES ${placeholders} RETURNING id`,
-      bindings(values.flat())
+      bindings(
+        rows.flatMap((row) => [
+          row.message_id,
+          row.exchange,
+          row.routing_key,
+          JSON.stringify(row.payload),
+          JSON.stringify(row.headers),
+          row.expiration_ms,
+        ])
+      )
     )
     const ids = (result.rows as { id: string }[]).map((row) => row.id)
-    const staged = values.map((value, index) => ({
-      id: ids[index],
-      message_id: value[0] as string,
-      exchange: value[1] as string,
-      routing_key: value[2] as string,
-      payload: messages[index].payload,
-      headers: messages[index].headers ?? {},
-      expiration_ms: messages[index].expirationMs ?? null,
-      created_at: new Date(),
-    }))
+    rows.forEach((row, index) => (row.id = ids[index]))
     trx.after('commit', () => {
-      this.publishStaged(staged).catch((error) => {
+      this.publishStaged(rows).catch((error) => {
         logger.warn(
           { err: error, outbox_ids: ids },
           'after-commit publish failed; relay will retry'
@@ -100,41 +102,22 @@ export class Outbox {
    * message_id, which every consumer deduplicates.
    */
   protected async publishStaged(rows: OutboxRow[]) {
-    const published: string[] = []
-    for (const row of rows) {
-      await this.publishRow(row)
-      published.push(row.id)
-    }
-    await db.rawQuery(
-      `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1
-        WHERE id = ANY(?::bigint[]) AND published_at IS NULL`,
-      [`{${published.join(',')}}`]
+    for (const row of rows) await this.publishRow(row)
+    await this.markPublished(
+      db,
+      rows.map((row) => row.id)
     )
-    outboxMetrics.published.inc(published.length)
-  }
-
-  protected publishRow(row: OutboxRow) {
-    return this.publisher.publish(row.exchange, row.routing_key, row.payload, {
-      messageId: row.message_id,
-      timestamp: row.created_at,
-      headers: row.headers,
-      ...(row.expiration_ms === null ? {} : { expiration: row.expiration_ms }),
-    })
   }
 
   /* One relay pass: publishes up to `batchSize` rows a crash or an outage left behind. */
   async relayOnce(batchSize = 100, minAgeMs = 0) {
-    return this.publishClaimed(
-      `SELECT * FROM outbox_messages
-        WHERE published_at IS NULL AND created_at <= now() - (? * interval '1 millisecond')
-        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [minAgeMs, batchSize]
-    )
-  }
-
-  protected async publishClaimed(sql: string, values: (string | number)[]) {
     return db.transaction(async (trx) => {
-      const result = await trx.rawQuery(sql, values)
+      const result = await trx.rawQuery(
+        `SELECT * FROM outbox_messages
+          WHERE published_at IS NULL AND created_at <= now() - (? * interval '1 millisecond')
+          ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [minAgeMs, batchSize]
+      )
       const claimed = result.rows as OutboxRow[]
       const published: string[] = []
       let failure: unknown
@@ -147,14 +130,7 @@ export class Outbox {
           break
         }
       }
-      if (published.length) {
-        await trx.rawQuery(
-          `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1
-            WHERE id = ANY(?::bigint[])`,
-          [`{${published.join(',')}}`]
-        )
-        outboxMetrics.published.inc(published.length)
-      }
+      if (published.length) await this.markPublished(trx, published)
       if (failure !== undefined) {
         const failed = claimed[published.length]
         await trx.rawQuery(
@@ -165,5 +141,26 @@ export class Outbox {
       }
       return published.length
     })
+  }
+
+  protected publishRow(row: OutboxRow) {
+    return this.publisher.publish(row.exchange, row.routing_key, row.payload, {
+      messageId: row.message_id,
+      timestamp: row.created_at,
+      headers: row.headers,
+      ...(row.expiration_ms === null ? {} : { expiration: row.expiration_ms }),
+    })
+  }
+
+  protected async markPublished(
+    client: Pick<TransactionClientContract, 'rawQuery'>,
+    ids: string[]
+  ) {
+    await client.rawQuery(
+      `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1
+        WHERE id = ANY(?::bigint[]) AND published_at IS NULL`,
+      [`{${ids.join(',')}}`]
+    )
+    outboxMetrics.published.inc(ids.length)
   }
 }
