@@ -1,6 +1,6 @@
 import Account from '#models/account'
 import { paginate, type PageRequest } from '#infrastructure/pagination/cursor'
-import { likeEscape } from '#actions/payouts/payout_query'
+import { likeEscape } from '#infrastructure/database/like'
 import { isUuid } from '#domain/ids'
 
 /*

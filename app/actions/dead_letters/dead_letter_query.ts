@@ -1,5 +1,6 @@
 import DeadLetter, { type DeadLetterStatus } from '#models/dead_letter'
 import { isUuid } from '#domain/ids'
+import { likeEscape } from '#infrastructure/database/like'
 
 export interface DeadLetterFilter {
   status?: DeadLetterStatus
@@ -28,9 +29,7 @@ export function deadLetterQuery(filter: DeadLetterFilter) {
         const id = search.toLowerCase()
         inner.where('id', id).orWhere('payout_id', id).orWhere('account_id', id)
       } else {
-        inner
-          .where('error_code', search)
-          .orWhereILike('last_error', `%${search.replace(/[%_\\]/g, '\\$&')}%`)
+        inner.where('error_code', search).orWhereILike('last_error', `%${likeEscape(search)}%`)
       }
     })
   }

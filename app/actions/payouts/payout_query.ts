@@ -1,6 +1,7 @@
 import type { ChainableContract } from '@adonisjs/lucid/types/querybuilder'
 import type { PayoutStatus } from '#domain/payout_state'
 import { isUuid } from '#domain/ids'
+import { likeEscape } from '#infrastructure/database/like'
 
 export interface PayoutFilter {
   status?: PayoutStatus
@@ -13,11 +14,6 @@ export interface PayoutFilter {
    * the comment (trigram indexes keep that fast on large tables).
    */
   search?: string
-}
-
-/* `%` and `_` typed by an operator are literal characters, not wildcards. */
-export function likeEscape(text: string) {
-  return text.replace(/[%_\\]/g, '\\$&')
 }
 
 /*

@@ -4,7 +4,7 @@ import DeadLetter from '#models/dead_letter'
 import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
 import { deadLetterQuery } from '#actions/dead_letters/dead_letter_query'
 import { listDeadLettersValidator } from '#validators/dead_letter'
-import { paginate } from '#infrastructure/pagination/cursor'
+import { listJson, pageRequest, paginate } from '#infrastructure/pagination/cursor'
 import { deadLetterJson } from '#transformers/dead_letter_transformer'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
@@ -26,12 +26,8 @@ export default class DeadLettersController {
       createdFrom: input.created_from as unknown as Date | undefined,
       createdTo: input.created_to as unknown as Date | undefined,
     })
-    const page = await paginate(
-      query,
-      { limit: input.limit ?? 25, cursor: input.cursor },
-      'dead_letters'
-    )
-    return { data: page.rows.map(deadLetterJson), meta: { next_cursor: page.nextCursor } }
+    const page = await paginate(query, pageRequest(input), 'dead_letters')
+    return listJson(page, deadLetterJson)
   }
 
   /* GET /api/v1/dead-letters/:id */

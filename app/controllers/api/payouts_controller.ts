@@ -1,6 +1,5 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as vineErrors } from '@vinejs/vine'
 import Account from '#models/account'
 import Payout from '#models/payout'
 import PayoutEvent from '#models/payout_event'
@@ -11,16 +10,13 @@ import {
   listPayoutsValidator,
   updatePayoutValidator,
 } from '#validators/payout'
-import { paginate } from '#infrastructure/pagination/cursor'
+import { listJson, pageRequest, paginate } from '#infrastructure/pagination/cursor'
 import { payoutJson, payoutWithEventsJson } from '#transformers/payout_transformer'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
 import { PayoutNotFoundException } from '#exceptions/payout_exceptions'
 import { actorOf } from '#controllers/api/support/params'
-
-function invalid(field: string, rule: string, message: string) {
-  return new vineErrors.E_VALIDATION_ERROR([{ field, rule, message }])
-}
+import { fieldError } from '#exceptions/validation_error'
 
 export async function findPayout(id: unknown) {
   const payout = await Payout.find(uuidParam(id))
@@ -39,9 +35,9 @@ export default class PayoutsController {
   async store(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(createPayoutValidator)
     const account = await Account.find(input.account_id.toLowerCase())
-    if (!account) throw invalid('account_id', 'exists', 'The account does not exist')
+    if (!account) throw fieldError('account_id', 'exists', 'The account does not exist')
     if (account.currency !== input.currency) {
-      throw invalid('currency', 'currency_mismatch', `The account is in ${account.currency}`)
+      throw fieldError('currency', 'currency_mismatch', `The account is in ${account.currency}`)
     }
     const answer = sealedResponse(ctx, 201, payoutJson)
     const payout = await this.createPayout.handle(
@@ -66,12 +62,8 @@ export default class PayoutsController {
     if (filters.created_from)
       query.where('created_at', '>=', filters.created_from as unknown as Date)
     if (filters.created_to) query.where('created_at', '<=', filters.created_to as unknown as Date)
-    const page = await paginate(
-      query,
-      { limit: filters.limit ?? 25, cursor: filters.cursor },
-      'payouts'
-    )
-    return { data: page.rows.map(payoutJson), meta: { next_cursor: page.nextCursor } }
+    const page = await paginate(query, pageRequest(filters), 'payouts')
+    return listJson(page, payoutJson)
   }
 
   /* GET /api/v1/payouts/:id — with its timeline, oldest event first */
@@ -86,7 +78,11 @@ export default class PayoutsController {
     const id = uuidParam(ctx.params.id)
     const input = await ctx.request.validateUsing(updatePayoutValidator)
     if (input.comment === undefined && input.recipient_details === undefined) {
-      throw invalid('comment', 'required_when', 'Send comment and/or recipient_details to change')
+      throw fieldError(
+        'comment',
+        'required_when',
+        'Send comment and/or recipient_details to change'
+      )
     }
     const answer = sealedResponse(ctx, 200, payoutJson)
     const payout = await this.updatePayout.handle(

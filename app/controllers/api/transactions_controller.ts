@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import LedgerEntry from '#models/ledger_entry'
 import { listValidator } from '#validators/account'
-import { paginate } from '#infrastructure/pagination/cursor'
+import { listJson, pageRequest, paginate } from '#infrastructure/pagination/cursor'
 import { transactionJson } from '#transformers/account_transformer'
 import { uuidParam } from '#controllers/api/support/params'
 import { findAccount } from '#controllers/api/accounts_controller'
@@ -12,16 +12,13 @@ export default class TransactionsController {
   /* GET /api/v1/accounts/:id/transactions */
   async index({ params, request }: HttpContext) {
     const account = await findAccount(params.id)
-    const { limit = 25, cursor } = await listValidator.validate(request.qs())
+    const input = await listValidator.validate(request.qs())
     const page = await paginate(
       LedgerEntry.query().where('account_id', account.id),
-      { limit, cursor },
+      pageRequest(input),
       'transactions'
     )
-    return {
-      data: page.rows.map((entry) => transactionJson(entry, account.currency)),
-      meta: { next_cursor: page.nextCursor },
-    }
+    return listJson(page, (entry) => transactionJson(entry, account.currency))
   }
 
   /* GET /api/v1/transactions/:id */

@@ -9,8 +9,7 @@ import {
 } from '#validators/dashboard'
 import { fieldErrors, listLink, localInstant } from '#controllers/operator/support/listing'
 import { formatAmount } from '#domain/money'
-
-const PAGE_SIZE = 25
+import { DEFAULT_PAGE_SIZE } from '#infrastructure/pagination/cursor'
 
 export default class AccountsController {
   /* GET /accounts */
@@ -18,7 +17,7 @@ export default class AccountsController {
   async index({ bouncer, request, view }: HttpContext, action: SearchAccounts) {
     await bouncer.authorize('viewDashboard')
     const input = await accountSearchValidator.validate(filledFields(request.qs()))
-    const found = await action.handle(input.q, { limit: PAGE_SIZE, cursor: input.cursor })
+    const found = await action.handle(input.q, { limit: DEFAULT_PAGE_SIZE, cursor: input.cursor })
     return view.render('pages/accounts/index', {
       title: 'Accounts',
       q: input.q ?? '',
@@ -38,7 +37,7 @@ export default class AccountsController {
     const at = (input?.at as unknown as Date | undefined) ?? undefined
     const statement = await action.handle(params.id, {
       at,
-      page: { limit: PAGE_SIZE, cursor: input?.cursor },
+      page: { limit: DEFAULT_PAGE_SIZE, cursor: input?.cursor },
     })
     const atValue = error ? (typeof qs.at === 'string' ? qs.at : '') : localInstant(at)
     return view.render('pages/accounts/show', {

@@ -11,8 +11,7 @@ import {
   deadLetterFormValues,
   filledFields,
 } from '#controllers/operator/support/dead_letter_filter'
-
-const PAGE_SIZE = 25
+import { DEFAULT_PAGE_SIZE } from '#infrastructure/pagination/cursor'
 
 export default class DeadLettersController {
   /* GET /dead-letters — one status tab, filtered and searched, newest first. */
@@ -23,7 +22,7 @@ export default class DeadLettersController {
     const status = input.status ?? 'open'
     const { rows, nextCursor, counts } = await action.handle(
       deadLetterFilterOf({ ...input, status }),
-      { limit: PAGE_SIZE, cursor: input.cursor }
+      { limit: DEFAULT_PAGE_SIZE, cursor: input.cursor }
     )
     const filters = deadLetterFormValues(input)
     const href = (params: Record<string, string | undefined>) => {

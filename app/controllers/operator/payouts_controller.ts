@@ -8,8 +8,7 @@ import { filledFields, payoutFiltersValidator } from '#validators/dashboard'
 import { fieldErrors, listLink, localInstant } from '#controllers/operator/support/listing'
 import { formatAmount } from '#domain/money'
 import { PAYOUT_STATUSES } from '#domain/payout_state'
-
-const PAGE_SIZE = 25
+import { DEFAULT_PAGE_SIZE } from '#infrastructure/pagination/cursor'
 
 type Filters = Awaited<ReturnType<typeof payoutFiltersValidator.validate>>
 
@@ -56,7 +55,10 @@ export default class PayoutsController {
       })
     }
     const params = toParams(input)
-    const listing = await action.handle(toFilter(input), { limit: PAGE_SIZE, cursor: input.cursor })
+    const listing = await action.handle(toFilter(input), {
+      limit: DEFAULT_PAGE_SIZE,
+      cursor: input.cursor,
+    })
     return view.render('pages/payouts/index', {
       ...shared,
       params,

@@ -55,29 +55,10 @@ export async function postEntry(
 }
 
 /*
- * Balance of an account as of an instant: the balance_after of the latest
- * entry at or before it (one probe of transactions_balance_at_idx), or 0 when
- * the account had no entry yet.
- */
-export async function balanceAt(
-  client: Pick<TransactionClientContract, 'rawQuery'>,
-  accountId: string,
-  at: Date
-): Promise<bigint> {
-  const result = await client.rawQuery(
-    `SELECT balance_after FROM transactions
-      WHERE account_id = ? AND created_at <= ?
-      ORDER BY created_at DESC, seq DESC
-      LIMIT 1`,
-    [accountId, at.toISOString()]
-  )
-  const row = result.rows[0] as { balance_after: string } | undefined
-  return row ? BigInt(row.balance_after) : 0n
-}
-
-/*
- * The account's currency and its balance as of an instant, in one round trip:
- * null when the account does not exist.
+ * An account's currency and its balance as of an instant, in one round trip:
+ * the balance_after of the latest entry at or before it (one probe of
+ * transactions_balance_at_idx), 0 before the first entry; null when the
+ * account does not exist. Never a sum over history.
  */
 export async function accountBalanceAt(
   client: Pick<TransactionClientContract, 'rawQuery'>,

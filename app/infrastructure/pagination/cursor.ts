@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import vine, { errors as vineErrors } from '@vinejs/vine'
+import vine from '@vinejs/vine'
 import type { ModelQueryBuilderContract, LucidModel } from '@adonisjs/lucid/types/model'
 import appConfig from '#config/cursor'
+import { fieldError } from '#exceptions/validation_error'
 
 /*
  * Cursor pagination shared by every list: newest first, keyset on
@@ -17,6 +18,21 @@ export interface PageRequest {
 export interface Page<T> {
   data: T[]
   meta: { next_cursor: string | null }
+}
+
+/* The contract's default `limit`. */
+export const DEFAULT_PAGE_SIZE = 25
+
+export function pageRequest(input: { limit?: number; cursor?: string }): PageRequest {
+  return { limit: input.limit ?? DEFAULT_PAGE_SIZE, cursor: input.cursor }
+}
+
+/* The contract's list envelope: `{data: [...], meta: {next_cursor}}`. */
+export function listJson<Row, Item>(
+  page: { rows: Row[]; nextCursor: string | null },
+  render: (row: Row) => Item
+): Page<Item> {
+  return { data: page.rows.map(render), meta: { next_cursor: page.nextCursor } }
 }
 
 export const pageParams = {
@@ -42,9 +58,7 @@ export function decodeCursor(cursor: string): string {
     signature.length === expected.length &&
     timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
   if (!valid) {
-    throw new vineErrors.E_VALIDATION_ERROR([
-      { field: 'cursor', rule: 'cursor', message: 'The cursor is not one this API issued' },
-    ])
+    throw fieldError('cursor', 'cursor', 'The cursor is not one this API issued')
   }
   return Buffer.from(payload, 'base64url').toString('utf8')
 }
