@@ -7,8 +7,8 @@ import { errors as httpErrors, type HttpContext, ExceptionHandler } from '@adoni
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { apiError, type ApiError } from '#exceptions/api_error'
+import { isJsonEndpoint } from '#middleware/support/json_endpoints'
 
-const JSON_PREFIXES = ['/api/', '/webhooks/', '/health/']
 const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 /*
@@ -60,7 +60,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   protected wantsJson(ctx: HttpContext) {
     const url = ctx.request.url()
-    if (JSON_PREFIXES.some((prefix) => url.startsWith(prefix))) return true
+    if (isJsonEndpoint(url)) return true
     return ctx.request.accepts(['html', 'json']) === 'json'
   }
 

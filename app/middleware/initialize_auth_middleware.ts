@@ -2,6 +2,7 @@
 import type {} from '@adonisjs/auth/initialize_auth_middleware'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { isJsonEndpoint } from '#middleware/support/json_endpoints'
 
 /*
  * Creates ctx.auth, like the framework's middleware, but shares it with the
@@ -12,7 +13,7 @@ export default class InitializeAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const manager = await ctx.containerResolver.make('auth.manager')
     ctx.auth = manager.createAuthenticator(ctx)
-    if (!ctx.request.url().startsWith('/api/')) ctx.view.share({ auth: ctx.auth })
+    if (!isJsonEndpoint(ctx.request.url())) ctx.view.share({ auth: ctx.auth })
     return next()
   }
 }

@@ -2,6 +2,7 @@ import * as abilities from '#abilities/main'
 import { Bouncer } from '@adonisjs/bouncer'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { isJsonEndpoint } from '#middleware/support/json_endpoints'
 
 export default class InitializeBouncerMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -10,7 +11,7 @@ export default class InitializeBouncerMiddleware {
     )
 
     // Only pages render templates; touching ctx.view creates an Edge renderer (disk reads included).
-    if (!ctx.request.url().startsWith('/api/') && 'view' in ctx) {
+    if (!isJsonEndpoint(ctx.request.url()) && 'view' in ctx) {
       ctx.view.share(ctx.bouncer.edgeHelpers)
     }
 
