@@ -6,8 +6,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
-import pg from 'pg'
-import { buildApp, ensureDatabase, NODE_FLAGS, readEnv } from '../scripts/support.ts'
+import type pg from 'pg'
+import {
+  buildApp,
+  ensureDatabase,
+  NODE_FLAGS,
+  pgClient as connect,
+  readEnv,
+} from '../scripts/support.ts'
 
 export { NODE_FLAGS }
 
@@ -29,13 +35,7 @@ export const benchEnv: NodeJS.ProcessEnv = {
 }
 
 export function pgClient() {
-  return new pg.Client({
-    host: env.DB_HOST || '127.0.0.1',
-    port: Number(env.DB_PORT || 5432),
-    user: env.DB_USER || 'postgres',
-    password: env.DB_PASSWORD || undefined,
-    database: BENCH_DB,
-  })
+  return connect(env, BENCH_DB)
 }
 
 /* The benchmark accounts bench-1 … bench-N in EUR (created once). */

@@ -25,15 +25,20 @@ export function log(message: string) {
   process.stdout.write(`[payouts] ${message}\n`)
 }
 
-export async function ensureDatabase(name: string, env: Record<string, string | undefined>) {
-  if (!/^[A-Za-z_][\w-]{0,62}$/.test(name)) throw new Error(`Unusable database name "${name}"`)
-  const client = new pg.Client({
+/* A PostgreSQL client for `database` with the DB_* settings (defaults as in config/database.ts). */
+export function pgClient(env: Record<string, string | undefined>, database: string) {
+  return new pg.Client({
     host: env.DB_HOST || '127.0.0.1',
     port: Number(env.DB_PORT || 5432),
     user: env.DB_USER || 'postgres',
     password: env.DB_PASSWORD || undefined,
-    database: 'postgres',
+    database,
   })
+}
+
+export async function ensureDatabase(name: string, env: Record<string, string | undefined>) {
+  if (!/^[A-Za-z_][\w-]{0,62}$/.test(name)) throw new Error(`Unusable database name "${name}"`)
+  const client = pgClient(env, 'postgres')
   await client.connect()
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
