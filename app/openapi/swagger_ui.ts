@@ -1,28 +1,17 @@
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageFiles } from '#infrastructure/assets/package_files'
 
-/*
- * Swagger UI served from the installed swagger-ui-dist package, so /docs
- * works offline and nothing is copied into git. Only the files below can be
- * fetched: the name is looked up, never joined into a path as given.
- */
-const PACKAGE_DIR = dirname(fileURLToPath(import.meta.resolve('swagger-ui-dist/package.json')))
-
+/* Swagger UI served from the installed swagger-ui-dist package, so /docs works offline. */
 export const ASSET_PATH = '/docs/assets'
 
-const PACKAGE_ASSETS = new Set([
+/* Our own initializer replaces the package's, which points at the Petstore demo. */
+export const INITIALIZER = 'swagger-initializer.js'
+
+export const swaggerAssetPath = packageFiles('swagger-ui-dist/package.json', [
   'swagger-ui.css',
   'swagger-ui-bundle.js',
   'favicon-32x32.png',
   'favicon-16x16.png',
 ])
-
-/* Our own initializer replaces the package's, which points at the Petstore demo. */
-export const INITIALIZER = 'swagger-initializer.js'
-
-export function swaggerAssetPath(file: string): string | null {
-  return PACKAGE_ASSETS.has(file) ? join(PACKAGE_DIR, file) : null
-}
 
 export function swaggerInitializer(documentUrl: string): string {
   const options = {

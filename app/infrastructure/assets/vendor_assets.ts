@@ -1,20 +1,9 @@
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-/*
- * Browser libraries served from their installed packages, so the dashboard
- * needs no CDN and nothing is copied into git. Only the files below can be
- * fetched: the name is looked up, never joined into a path as given.
- */
-const CHART_JS_DIST = dirname(fileURLToPath(import.meta.resolve('chart.js')))
+import { packageFiles } from '#infrastructure/assets/package_files'
 
 export const VENDOR_PATH = '/vendor'
 
-const VENDOR_ASSETS = new Map([
-  ['chart.umd.min.js', join(CHART_JS_DIST, 'chart.umd.min.js')],
-  ['chart.umd.min.js.map', join(CHART_JS_DIST, 'chart.umd.min.js.map')],
+/* Browser libraries the dashboard loads (Chart.js), from their installed packages. */
+export const vendorAssetPath = packageFiles('chart.js', [
+  'chart.umd.min.js',
+  'chart.umd.min.js.map',
 ])
-
-export function vendorAssetPath(file: string): string | null {
-  return VENDOR_ASSETS.get(file) ?? null
-}
