@@ -17,6 +17,7 @@ import { uuidParam } from '#controllers/api/support/params'
 import { PayoutNotFoundException } from '#exceptions/payout_exceptions'
 import { actorOf } from '#controllers/api/support/params'
 import { fieldError } from '#exceptions/validation_error'
+import { applyPayoutFilter } from '#actions/payouts/payout_query'
 
 export async function findPayout(id: unknown) {
   const payout = await Payout.find(uuidParam(id))
@@ -56,12 +57,12 @@ export default class PayoutsController {
   /* GET /api/v1/payouts */
   async index({ request }: HttpContext) {
     const filters = await listPayoutsValidator.validate(request.qs())
-    const query = Payout.query()
-    if (filters.status) query.where('status', filters.status)
-    if (filters.account_id) query.where('account_id', filters.account_id.toLowerCase())
-    if (filters.created_from)
-      query.where('created_at', '>=', filters.created_from as unknown as Date)
-    if (filters.created_to) query.where('created_at', '<=', filters.created_to as unknown as Date)
+    const query = applyPayoutFilter(Payout.query(), {
+      status: filters.status,
+      accountId: filters.account_id,
+      createdFrom: filters.created_from as unknown as Date | undefined,
+      createdTo: filters.created_to as unknown as Date | undefined,
+    })
     const page = await paginate(query, pageRequest(filters), 'payouts')
     return listJson(page, payoutJson)
   }
