@@ -4,27 +4,18 @@ import db from '@adonisjs/lucid/services/db'
 import type Account from '#models/account'
 import DeadLetter from '#models/dead_letter'
 import Payout from '#models/payout'
-import { CreateAccount } from '#actions/accounts/create_account'
-import { PostDeposit } from '#actions/accounts/post_deposit'
-import { CreatePayout } from '#actions/payouts/create_payout'
 import { MirrorDeadLetter } from '#actions/dead_letters/mirror_dead_letter'
 import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { accountWith, payoutOn } from '#tests/support/dashboard'
 
 /* An EUR account credited with `deposit` minor units (minus the deposit fee), through the real actions. */
-export async function fundedAccount(deposit = 50_000n) {
-  const account = await (
-    await app.container.make(CreateAccount)
-  ).handle({ externalRef: `dlq-${randomUUID()}`, currency: 'EUR' })
-  const postDeposit = await app.container.make(PostDeposit)
-  await postDeposit.handle({ account, amount: deposit, actor: 'test' })
-  await account.refresh()
-  return account
+export function fundedAccount(deposit = 50_000n) {
+  return accountWith({ externalRef: `dlq-${randomUUID()}`, deposit })
 }
 
 /* A payout opened on `account` through the real action (its funds held). */
-export async function openPayout(account: Account, amount: bigint) {
-  const create = await app.container.make(CreatePayout)
-  return create.handle({ account, amount, recipientDetails: 'down-dlq-test', actor: 'test' })
+export function openPayout(account: Account, amount: bigint) {
+  return payoutOn(account, { amount, recipientDetails: 'down-dlq-test' })
 }
 
 /*
@@ -35,8 +26,17 @@ export async function openPayout(account: Account, amount: bigint) {
  */
 export async function failedPayoutWithDeadLetter(
   account: Account,
-  options: { amount?: bigint; errorCode?: string } = {}
+  options: {
+    amount?: bigint
+    errorCode?: string
+    /* How many failed attempts the timeline shows (2 unless said). */
+    attempts?: number
+    /* Leave the payout in PROCESSING, as if the worker died before failing it. */
+    stillProcessing?: boolean
+  } = {}
 ) {
+  const attempts = options.attempts ?? 2
+  const lastError = `Provider answered 503 (attempt ${attempts})`
   const payout = await openPayout(account, options.amount ?? 10_000n)
   const transitions = await app.container.make(PayoutTransitions)
   await db.transaction(async (trx) => {
@@ -44,12 +44,13 @@ export async function failedPayoutWithDeadLetter(
       actor: 'worker',
       countAttempt: true,
     })
-    for (const attempt of [1, 2]) {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       await transitions.record(trx, payout, 'attempt_failed', 'worker', {
         attempt,
         error: `Provider answered 503 (attempt ${attempt})`,
       })
     }
+    if (options.stillProcessing) return
     await transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
       actor: 'worker',
       failureCode: 'provider_unavailable',
@@ -67,8 +68,8 @@ export async function failedPayoutWithDeadLetter(
       'x-original-queue': 'payouts.process',
       'x-original-routing-key': 'payout.process',
       'x-error-code': options.errorCode ?? 'provider_unavailable',
-      'x-attempts': 2,
-      'x-last-error': 'Provider answered 503 (attempt 2)',
+      'x-attempts': attempts,
+      'x-last-error': lastError,
     },
   })
   const letter = await DeadLetter.findByOrFail('messageId', messageId)

@@ -3,25 +3,20 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
-import { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import { startMockProvider } from '#tests/support/provider'
 import { PayoutWorker } from '#infrastructure/worker/payout_worker'
 
 /* The mock provider on the port the test configuration points PROVIDER_URL at. */
-export async function startMockProvider(overrides: { latencyMs?: number } = {}) {
+export function startConfiguredMockProvider(overrides: { latencyMs?: number } = {}) {
   const config = payoutsConfig.mockProvider
-  const server = new MockProviderServer({
+  return startMockProvider({
     port: config.port,
-    host: '127.0.0.1',
-    latencyMs: overrides.latencyMs ?? 0,
-    errorRate: 0,
-    declineRate: 0,
     slowDelayMs: config.slowDelayMs,
     webhookUrl: config.webhookUrl,
     webhookDelayMs: config.webhookDelayMs,
     webhookSecret: payoutsConfig.provider.webhookSecrets[0],
+    ...overrides,
   })
-  await server.start()
-  return server
 }
 
 /* The real worker, in this process, on the real broker and database. */

@@ -1,59 +1,21 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
-import { CreatePayout } from '#actions/payouts/create_payout'
 import { CheckLedger } from '#actions/ledger/check_ledger'
-import { MirrorDeadLetter } from '#actions/dead_letters/mirror_dead_letter'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { tokenFor, truncate } from '#tests/helpers'
 import { fundedAccount } from '#tests/support/processing'
+import { failedPayoutWithDeadLetter } from '#tests/support/dead_letters'
 
-/* A payout that exhausted its attempts: FAILED, hold released, mirrored as an open dead letter. */
+/* A payout that exhausted one attempt: FAILED (or still PROCESSING), mirrored as an open dead letter. */
 async function exhaustedPayout(accountId: string, finalStatus: 'FAILED' | 'PROCESSING' = 'FAILED') {
-  const account = await Account.findOrFail(accountId)
-  const payout = await (
-    await app.container.make(CreatePayout)
-  ).handle({
-    account,
+  const { payout, letter } = await failedPayoutWithDeadLetter(await Account.findOrFail(accountId), {
     amount: 1000n,
-    recipientDetails: 'down-1',
-    actor: 'test',
+    attempts: 1,
+    stillProcessing: finalStatus === 'PROCESSING',
   })
-  const transitions = await app.container.make(PayoutTransitions)
-  await db.transaction(async (trx) => {
-    await transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
-      actor: 'worker',
-      countAttempt: true,
-    })
-    await transitions.record(trx, payout, 'attempt_failed', 'worker', {
-      attempt: 1,
-      error: 'HTTP 503',
-    })
-    if (finalStatus === 'FAILED') {
-      await transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
-        actor: 'worker',
-        failureCode: 'provider_unavailable',
-        failureMessage: 'down',
-      })
-    }
-  })
-  await new MirrorDeadLetter().handle({
-    messageId: randomUUID(),
-    payload: { payout_id: payout.id },
-    headers: {
-      'x-dead-letter-reason': 'exhausted',
-      'x-original-queue': 'payouts.process',
-      'x-original-routing-key': 'payout.process',
-      'x-attempts': '1',
-      'x-last-error': 'HTTP 503',
-      'x-payout-id': payout.id,
-    },
-  })
-  const letter = await db.rawQuery('SELECT id FROM dead_letters WHERE payout_id = ?', [payout.id])
-  return { payoutId: payout.id, letterId: letter.rows[0].id as string }
+  return { payoutId: payout.id, letterId: letter.id }
 }
 
 async function statusOf(payoutId: string) {
@@ -118,7 +80,7 @@ test.group('Dead letters API', (group) => {
       payout_id: first.payoutId,
       reason: 'exhausted',
       attempts: 1,
-      last_error: 'HTTP 503',
+      last_error: 'Provider answered 503 (attempt 1)',
       payload: { payout_id: first.payoutId },
       status: 'open',
     })

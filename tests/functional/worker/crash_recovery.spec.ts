@@ -10,7 +10,7 @@ import { truncate } from '#tests/helpers'
 import {
   fundedAccount,
   payoutStatuses,
-  startMockProvider,
+  startConfiguredMockProvider,
   waitFor,
   waitUntilSettled,
 } from '#tests/support/processing'
@@ -44,7 +44,7 @@ test.group('Worker: crash recovery', (group) => {
       'accounts',
       'outbox_messages'
     )
-    provider = await startMockProvider({ latencyMs: 300 })
+    provider = await startConfiguredMockProvider({ latencyMs: 300 })
     return async () => {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
       await provider.stop()

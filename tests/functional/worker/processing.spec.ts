@@ -11,7 +11,7 @@ import type { PayoutWorker } from '#infrastructure/worker/payout_worker'
 import { truncate } from '#tests/helpers'
 import {
   fundedAccount,
-  startMockProvider,
+  startConfiguredMockProvider,
   startWorker,
   waitFor,
   waitUntilSettled,
@@ -50,7 +50,7 @@ test.group('Worker: processing payouts end to end', (group) => {
 
   group.each.setup(async () => {
     await truncate(...TABLES)
-    provider = await startMockProvider()
+    provider = await startConfiguredMockProvider()
     return async () => {
       await worker?.stop()
       worker = undefined
