@@ -4,8 +4,9 @@ import { PostDeposit } from '#actions/accounts/post_deposit'
 import { depositValidator } from '#validators/account'
 import { transactionJson } from '#transformers/account_transformer'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
-import { findAccount } from '#controllers/api/accounts_controller'
-import { actorOf } from '#controllers/api/support/params'
+import { actorOf, uuidParam } from '#controllers/api/support/params'
+import { accountCurrency } from '#infrastructure/ledger/account_currency'
+import { AccountNotFoundException } from '#exceptions/account_exceptions'
 import type LedgerEntry from '#models/ledger_entry'
 
 @inject()
@@ -14,7 +15,10 @@ export default class DepositsController {
 
   /* POST /api/v1/accounts/:id/deposits */
   async store(ctx: HttpContext) {
-    const account = await findAccount(ctx.params.id)
+    const id = uuidParam(ctx.params.id)
+    const currency = await accountCurrency(id)
+    if (!currency) throw new AccountNotFoundException()
+    const account = { id, currency }
     const input = await ctx.request.validateUsing(depositValidator, {
       meta: { currency: account.currency },
     })

@@ -1,6 +1,8 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerEntry, { type LedgerEntryType } from '#models/ledger_entry'
 import type { RawBindings } from '#infrastructure/database/bindings'
+import { assignOutboxIds, outboxInsertSql, type OutboxRow } from '#infrastructure/outbox/outbox'
+import { exponentOf } from '#domain/money'
 
 export interface EntryInput {
   accountId: string
@@ -14,29 +16,62 @@ export interface EntryInput {
   actor?: string | null
 }
 
+/* Outbox rows (Outbox.prepare) written by the same statement as the entry. */
+export interface EntryEvents {
+  rows: OutboxRow[]
+  /* Currency of the account: each payload gets the entry's transaction_id and balance_after. */
+  currency: string
+}
+
 /*
  * Changes a balance and writes its ledger row in one statement. The UPDATE
  * takes the account row lock and only applies when the balance stays >= 0
  * (re-checked on the newest row version after waiting for a concurrent
- * writer); the inserted row carries the resulting balance. Returns null when
- * the account does not exist or the funds do not cover a debit; the CHECK
- * constraint on accounts.balance stays the backstop.
+ * writer); the inserted row carries the resulting balance. With `events`, the
+ * same statement writes their outbox rows (only when the entry was written),
+ * so a caller outside a transaction still changes everything or nothing.
+ * Returns null when the account does not exist or the funds do not cover a
+ * debit; the CHECK constraint on accounts.balance stays the backstop.
  */
 export async function postEntry(
-  trx: TransactionClientContract,
-  entry: EntryInput
+  client: Pick<TransactionClientContract, 'rawQuery'>,
+  entry: EntryInput,
+  events?: EntryEvents
 ): Promise<LedgerEntry | null> {
-  const result = await trx.rawQuery(
-    `WITH changed AS (
+  const ledger = entryCte(entry)
+  const outbox = events ? outboxInsertSql(events.rows, 'entry', entryFields(events.currency)) : null
+  const result = await client.rawQuery(
+    `WITH ${ledger.sql}${outbox ? `, outbox AS (${outbox.sql})` : ''}
+     SELECT entry.*${outbox ? `, (SELECT json_agg(outbox) FROM outbox) AS outbox_rows` : ''}
+       FROM entry`,
+    [...ledger.bindings, ...(outbox?.bindings ?? [])] as RawBindings
+  )
+  const row = result.rows[0]
+  if (!row) return null
+  if (events) assignOutboxIds(events.rows, row.outbox_rows ?? [])
+  delete row.outbox_rows
+  return LedgerEntry.$createFromAdapterResult(row) as LedgerEntry
+}
+
+/*
+ * The balance change and its ledger row as two CTEs, `changed` and `entry`,
+ * for statements that write more in the same round trip (postEntry, a
+ * payout's creation). `entry` is empty when the account does not exist or the
+ * funds do not cover a debit, and so is everything selected from it.
+ */
+export function entryCte(entry: EntryInput) {
+  return {
+    sql: `changed AS (
        UPDATE accounts SET balance = balance + ?::bigint, updated_at = now()
         WHERE id = ? AND balance + ?::bigint >= 0
         RETURNING id, balance
-     )
-     INSERT INTO transactions
-       (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
-     SELECT changed.id, ?, ?::bigint, ?::bigint, changed.balance, ?, ?, ?, ? FROM changed
-     RETURNING *`,
-    [
+     ), entry AS (
+       INSERT INTO transactions
+         (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
+       SELECT changed.id, ?, ?::bigint, ?::bigint, changed.balance, ?, ?, ?, ? FROM changed
+       RETURNING *
+     )`,
+    bindings: [
       entry.amount.toString(),
       entry.accountId,
       entry.amount.toString(),
@@ -47,11 +82,19 @@ export async function postEntry(
       entry.payoutId ?? null,
       entry.orderId ?? null,
       entry.actor ?? null,
-    ] as RawBindings
-  )
-  const row = result.rows[0]
-  if (!row) return null
-  return LedgerEntry.$createFromAdapterResult(row, {}, { client: trx }) as LedgerEntry
+    ],
+  }
+}
+
+/*
+ * The entry's fields an event carries, as SQL over the `entry` row: its id and
+ * the resulting balance formatted like formatAmount (the currency's exponent
+ * comes from our own table, so it is inlined as a number).
+ */
+function entryFields(currency: string) {
+  const exponent = exponentOf(currency)
+  return `jsonb_build_object('transaction_id', entry.id, 'balance_after',
+            round(entry.balance_after / ${10 ** exponent}::numeric, ${exponent})::text)`
 }
 
 /*

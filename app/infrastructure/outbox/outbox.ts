@@ -31,7 +31,10 @@ export interface OutgoingMessage {
   messageId?: string
 }
 
-interface OutboxRow {
+/* How long confirmed ids wait to be marked published together. */
+const MARK_DELAY_MS = 20
+
+export interface OutboxRow {
   id: string
   message_id: string
   exchange: string
@@ -51,21 +54,15 @@ interface OutboxRow {
  * Delivery is at least once; consumers deduplicate on message_id.
  */
 export class Outbox {
+  #pendingMarks: string[] = []
+  #markTimer?: NodeJS.Timeout
+
   constructor(private publisher: ConfirmedPublisher) {}
 
   /* Writes the messages inside `trx` and publishes them once it commits. */
   async stage(trx: TransactionClientContract, messages: OutgoingMessage[]) {
     if (messages.length === 0) return []
-    const rows: OutboxRow[] = messages.map((message) => ({
-      id: '',
-      message_id: message.messageId ?? randomUUID(),
-      exchange: message.exchange,
-      routing_key: message.routingKey,
-      payload: message.payload,
-      headers: message.headers ?? {},
-      expiration_ms: message.expirationMs ?? null,
-      created_at: new Date(),
-    }))
+    const rows = this.prepare(messages)
     const placeholders = rows.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?::integer)').join(', ')
     const result = await trx.rawQuery(
       `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
@@ -83,30 +80,82 @@ export class Outbox {
     )
     const ids = (result.rows as { id: string }[]).map((row) => row.id)
     rows.forEach((row, index) => (row.id = ids[index]))
-    trx.after('commit', () => {
-      this.publishStaged(rows).catch((error) => {
-        logger.warn(
-          { err: error, outbox_ids: ids },
-          'after-commit publish failed; relay will retry'
-        )
-      })
-    })
+    this.publishAfterCommit(trx, rows)
     return ids
   }
 
   /*
+   * The rows for messages a caller writes in its own statement (see
+   * outboxInsertSql): message ids are given here, so the statement can return
+   * the row ids keyed by message id (assign them to `id` before publishing).
+   */
+  prepare(messages: OutgoingMessage[]): OutboxRow[] {
+    return messages.map((message) => ({
+      id: '',
+      message_id: message.messageId ?? randomUUID(),
+      exchange: message.exchange,
+      routing_key: message.routingKey,
+      payload: message.payload,
+      headers: message.headers ?? {},
+      expiration_ms: message.expirationMs ?? null,
+      created_at: new Date(),
+    }))
+  }
+
+  /*
+   * Publishes rows once their writing transaction commits: after `trx`
+   * commits, or right away when `trx` is null (the rows were written by one
+   * statement outside a transaction, which has committed when it returns).
+   */
+  publishAfterCommit(trx: TransactionClientContract | null, rows: OutboxRow[]) {
+    const publish = () => {
+      this.publishStaged(rows).catch((error) => {
+        logger.warn(
+          { err: error, outbox_ids: rows.map((row) => row.id) },
+          'after-commit publish failed; relay will retry'
+        )
+      })
+    }
+    if (trx) trx.after('commit', publish)
+    else publish()
+  }
+
+  /*
    * The fast path right after commit: the rows are still in memory, so they
-   * are published without reading them back, then marked in one statement.
-   * The relay only takes rows older than a few seconds, so it does not race
-   * this; if it ever did, the message would go out twice with the same
+   * are published without reading them back; the rows are then marked
+   * published in batches (see #queueMarks). The relay only takes rows older
+   * than a few seconds, so it does not race this; if it ever did, or a crash
+   * lost a pending mark, the message would go out twice with the same
    * message_id, which every consumer deduplicates.
    */
   protected async publishStaged(rows: OutboxRow[]) {
     for (const row of rows) await this.publishRow(row)
-    await this.markPublished(
-      db,
-      rows.map((row) => row.id)
-    )
+    this.#queueMarks(rows.map((row) => row.id))
+  }
+
+  /*
+   * Confirmed ids wait up to MARK_DELAY_MS and are marked in one UPDATE: one
+   * statement for every message published in that window instead of one per
+   * request. flushMarks() writes what is pending (on shutdown, in tests).
+   */
+  #queueMarks(ids: string[]) {
+    this.#pendingMarks.push(...ids)
+    if (this.#markTimer) return
+    this.#markTimer = setTimeout(() => void this.flushMarks(), MARK_DELAY_MS)
+    this.#markTimer.unref()
+  }
+
+  async flushMarks() {
+    clearTimeout(this.#markTimer)
+    this.#markTimer = undefined
+    const ids = this.#pendingMarks.splice(0)
+    if (ids.length === 0) return
+    try {
+      await this.markPublished(db, ids)
+    } catch (error) {
+      // Left unpublished in the table: the relay publishes them again (same message_id).
+      logger.warn({ err: error, outbox_ids: ids }, 'marking outbox rows published failed')
+    }
   }
 
   /* One relay pass: publishes up to `batchSize` rows a crash or an outage left behind. */
@@ -162,5 +211,53 @@ export class Outbox {
       [`{${ids.join(',')}}`]
     )
     outboxMetrics.published.inc(ids.length)
+  }
+}
+
+/*
+ * Prepared outbox rows (Outbox.prepare) as an INSERT for a data-modifying CTE
+ * of the caller's own statement, so the change and its messages are written
+ * in one round trip. One message row per row of `source` (none when the
+ * change wrote nothing); `extraPayload`, an SQL jsonb expression over
+ * `source`, is merged into every payload. The INSERT returns id, message_id
+ * and the final payload: pass those rows to assignOutboxIds.
+ */
+export function outboxInsertSql(rows: OutboxRow[], source: string, extraPayload?: string) {
+  const payload = extraPayload ? `m.payload || ${extraPayload}` : 'm.payload'
+  return {
+    sql: `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
+          SELECT m.message_id, m.exchange, m.routing_key, ${payload}, m.headers, m.expiration_ms
+            FROM ${source}, ROWS FROM (jsonb_to_recordset(?::jsonb) AS (
+                   message_id text, exchange text, routing_key text, payload jsonb,
+                   headers jsonb, expiration_ms integer)) WITH ORDINALITY
+                   AS m(message_id, exchange, routing_key, payload, headers, expiration_ms, n)
+           ORDER BY m.n
+          RETURNING id, message_id, payload`,
+    bindings: [
+      JSON.stringify(
+        rows.map((row) => ({
+          message_id: row.message_id,
+          exchange: row.exchange,
+          routing_key: row.routing_key,
+          payload: row.payload,
+          headers: row.headers,
+          expiration_ms: row.expiration_ms,
+        }))
+      ),
+    ],
+  }
+}
+
+/* Gives prepared rows the id and final payload their INSERT returned (by message_id). */
+export function assignOutboxIds(
+  rows: OutboxRow[],
+  inserted: { id: string; message_id: string; payload: unknown }[]
+) {
+  const written = new Map(inserted.map((row) => [row.message_id, row]))
+  for (const row of rows) {
+    const match = written.get(row.message_id)
+    if (!match) continue
+    row.id = String(match.id)
+    row.payload = match.payload
   }
 }

@@ -15,13 +15,17 @@ export function sealedResponse<T>(
   render: (result: T) => unknown
 ) {
   let json: string | undefined
+  const claim = ctx.idempotency
   return {
-    hooks: {
-      beforeCommit: async (trx: TransactionClientContract, result: T) => {
-        json = JSON.stringify(render(result))
-        await ctx.idempotency?.seal(trx, status, json)
-      },
-    },
+    // No key, no hook: an action may then skip its explicit transaction (see PostDeposit).
+    hooks: claim
+      ? {
+          beforeCommit: async (trx: TransactionClientContract, result: T) => {
+            json = JSON.stringify(render(result))
+            await claim.seal(trx, status, json)
+          },
+        }
+      : {},
     send(result: T) {
       ctx.response
         .status(status)
