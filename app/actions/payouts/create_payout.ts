@@ -1,91 +1,129 @@
 import { randomUUID } from 'node:crypto'
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import payoutsConfig from '#config/payouts'
 import Payout from '#models/payout'
-import type Account from '#models/account'
 import { feeFor } from '#domain/money'
 import { COMMANDS, EVENTS, EXCHANGES } from '#domain/events'
-import { postEntry } from '#infrastructure/ledger/ledger'
-import { Outbox } from '#infrastructure/outbox/outbox'
-import { bindings } from '#infrastructure/database/bindings'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { entryCte } from '#infrastructure/ledger/ledger'
+import { assignOutboxIds, Outbox, outboxInsertSql } from '#infrastructure/outbox/outbox'
+import type { RawBindings } from '#infrastructure/database/bindings'
 import { payoutJson } from '#transformers/payout_transformer'
 import { payoutMetrics } from '#infrastructure/payouts/metrics'
 import { InsufficientFundsException } from '#exceptions/account_exceptions'
-import type { TransactionHooks } from '#actions/transaction_hooks'
+import { writeOneStatement, type TransactionHooks } from '#actions/transaction_hooks'
 
 export interface CreatePayoutInput {
-  account: Account
+  account: { id: string; currency: string }
   amount: bigint
   recipientDetails: string
   comment?: string | null
   actor: string
 }
 
+/* The payout's timestamps as the API writes them, in SQL over the inserted `payout` row. */
+const TIMESTAMPS_SQL = `jsonb_build_object(
+  'created_at', to_char(payout.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updated_at', to_char(payout.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`
+
 /*
  * Opens a payout: holds amount + fee on the account (refused with nothing
  * written when the balance does not cover it), writes the payout in NEW with
- * its first event, and stages `payout.created` and the `payout.process`
- * command in the outbox, all in one transaction. The work therefore reaches
- * RabbitMQ only after commit, and never for a rolled-back payout.
+ * its first event, and writes `payout.created` and the `payout.process`
+ * command to the outbox — all in ONE statement, so it is atomic even without
+ * a transaction around it (with a beforeCommit hook, such as an
+ * Idempotency-Key's sealed answer, both share one transaction). The work
+ * therefore reaches RabbitMQ only after commit, and never for a refused payout.
  */
 @inject()
 export class CreatePayout {
-  constructor(
-    private outbox: Outbox,
-    private transitions: PayoutTransitions
-  ) {}
+  constructor(private outbox: Outbox) {}
 
   async handle(input: CreatePayoutInput, hooks: TransactionHooks<Payout> = {}) {
-    const fee = feeFor(input.amount, payoutsConfig.feeBps)
-    const id = randomUUID()
-    return db.transaction(async (trx) => {
-      const hold = await postEntry(trx, {
-        accountId: input.account.id,
-        type: 'payout_hold',
-        amount: -(input.amount + fee),
-        fee,
-        payoutId: id,
-        actor: input.actor,
-      })
-      if (!hold) throw new InsufficientFundsException()
-
-      const inserted = await trx.rawQuery(
-        `INSERT INTO payouts (id, account_id, amount, fee, currency, recipient_details, comment, created_by)
-         VALUES (?, ?, ?::bigint, ?::bigint, ?, ?, ?, ?) RETURNING *`,
-        bindings([
-          id,
-          input.account.id,
-          input.amount.toString(),
-          fee.toString(),
-          input.account.currency,
-          input.recipientDetails,
-          input.comment ?? null,
-          input.actor,
-        ])
-      )
-      const payout = Payout.$createFromAdapterResult(
-        inserted.rows[0],
-        {},
-        { client: trx }
-      ) as Payout
-      await this.transitions.record(trx, payout, 'created', input.actor, {}, null, 'NEW')
-      await this.outbox.stage(trx, [
-        {
-          exchange: EXCHANGES.events,
-          routingKey: EVENTS.payoutCreated,
-          payload: payoutJson(payout),
-        },
-        {
-          exchange: EXCHANGES.commands,
-          routingKey: COMMANDS.processPayout,
-          payload: { payout_id: payout.id },
-        },
-      ])
-      await hooks.beforeCommit?.(trx, payout)
-      trx.after('commit', () => payoutMetrics.created.inc({ currency: payout.currency }))
-      return payout
+    const payout = await writeOneStatement(hooks, async (client, trx) => {
+      const { payout: written, events } = await this.#write(client, input)
+      this.outbox.publishAfterCommit(trx, events)
+      return written
     })
+    payoutMetrics.created.inc({ currency: payout.currency })
+    return payout
+  }
+
+  async #write(client: Pick<TransactionClientContract, 'rawQuery'>, input: CreatePayoutInput) {
+    const { account, amount, actor } = input
+    const fee = feeFor(amount, payoutsConfig.feeBps)
+    const id = randomUUID()
+
+    // payout.created carries the payout as the API shows it; the statement adds its timestamps.
+    const draft = new Payout().merge({
+      id,
+      accountId: account.id,
+      amount,
+      fee,
+      currency: account.currency,
+      status: 'NEW',
+      recipientDetails: input.recipientDetails,
+      comment: input.comment ?? null,
+      attempts: 0,
+      failureCode: null,
+      failureMessage: null,
+      providerReference: null,
+      completedAt: null,
+    })
+    const createdPayload: Record<string, unknown> = payoutJson(draft)
+    delete createdPayload.created_at
+    delete createdPayload.updated_at
+    const [created, processCommand] = this.outbox.prepare([
+      { exchange: EXCHANGES.events, routingKey: EVENTS.payoutCreated, payload: createdPayload },
+      {
+        exchange: EXCHANGES.commands,
+        routingKey: COMMANDS.processPayout,
+        payload: { payout_id: id },
+      },
+    ])
+
+    const ledger = entryCte({
+      accountId: account.id,
+      type: 'payout_hold',
+      amount: -(amount + fee),
+      fee,
+      payoutId: id,
+      actor,
+    })
+    const createdSql = outboxInsertSql([created], 'payout', TIMESTAMPS_SQL)
+    const processSql = outboxInsertSql([processCommand], 'payout')
+    const result = await client.rawQuery(
+      `WITH ${ledger.sql}, payout AS (
+         INSERT INTO payouts (id, account_id, amount, fee, currency, recipient_details, comment, created_by)
+         SELECT ?, entry.account_id, ?::bigint, ?::bigint, ?, ?, ?, ? FROM entry
+         RETURNING *
+       ), event AS (
+         INSERT INTO payout_events (payout_id, type, from_status, to_status, actor, details)
+         SELECT payout.id, 'created', NULL, 'NEW', ?, '{}'::jsonb FROM payout
+       ), created AS (${createdSql.sql}), process AS (${processSql.sql})
+       SELECT payout.*,
+              (SELECT json_agg(o) FROM (SELECT * FROM created UNION ALL SELECT * FROM process) o)
+                AS outbox_rows
+         FROM payout`,
+      [
+        ...ledger.bindings,
+        id,
+        amount.toString(),
+        fee.toString(),
+        account.currency,
+        input.recipientDetails,
+        input.comment ?? null,
+        actor,
+        actor,
+        ...createdSql.bindings,
+        ...processSql.bindings,
+      ] as RawBindings
+    )
+    const row = result.rows[0]
+    if (!row) throw new InsufficientFundsException()
+    const events = [created, processCommand]
+    assignOutboxIds(events, row.outbox_rows ?? [])
+    delete row.outbox_rows
+    return { payout: Payout.$createFromAdapterResult(row) as Payout, events }
   }
 }

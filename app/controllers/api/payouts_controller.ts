@@ -1,6 +1,6 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import Account from '#models/account'
+import { accountCurrency } from '#infrastructure/ledger/account_currency'
 import Payout from '#models/payout'
 import PayoutEvent from '#models/payout_event'
 import { CreatePayout } from '#actions/payouts/create_payout'
@@ -35,11 +35,13 @@ export default class PayoutsController {
   /* POST /api/v1/payouts */
   async store(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(createPayoutValidator)
-    const account = await Account.find(input.account_id.toLowerCase())
-    if (!account) throw fieldError('account_id', 'exists', 'The account does not exist')
-    if (account.currency !== input.currency) {
-      throw fieldError('currency', 'currency_mismatch', `The account is in ${account.currency}`)
+    const accountId = input.account_id.toLowerCase()
+    const currency = await accountCurrency(accountId)
+    if (!currency) throw fieldError('account_id', 'exists', 'The account does not exist')
+    if (currency !== input.currency) {
+      throw fieldError('currency', 'currency_mismatch', `The account is in ${currency}`)
     }
+    const account = { id: accountId, currency }
     const answer = sealedResponse(ctx, 201, payoutJson)
     const payout = await this.createPayout.handle(
       {
