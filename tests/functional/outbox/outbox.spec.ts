@@ -50,11 +50,18 @@ test.group('Transactional outbox', (group) => {
       String(message.properties.headers?.traceparent),
       /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/
     )
-    const row = await db.rawQuery(
-      'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
-      [key]
+    // Confirmed rows are marked published in batches, a few milliseconds later.
+    await waitFor(
+      async () => {
+        const row = await db.rawQuery(
+          'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
+          [key]
+        )
+        return row.rows[0].published_at !== null
+      },
+      5000,
+      'the row marked published'
     )
-    assert.isNotNull(row.rows[0].published_at)
     await sleep(300)
     assert.lengthOf(received, 1)
   })
@@ -123,6 +130,77 @@ test.group('Transactional outbox', (group) => {
     )
     assert.isNotNull(after.rows[0].published_at)
   }).timeout(60_000)
+
+  test('events written by the same statement as the change carry what the API answered', async ({
+    client,
+    assert,
+  }) => {
+    const received = await listen(channel, TOPOLOGY.exchanges.events, [
+      'account.credited',
+      'payout.created',
+    ])
+    const { token } = await tokenFor(['*'])
+    const answers: Record<string, unknown>[] = []
+    // Exponents 2, 0 and 3: balance_after is formatted by SQL in the statement, like formatAmount.
+    for (const [currency, deposit] of [
+      ['EUR', '1234.56'],
+      ['JPY', '98765'],
+      ['KWD', '0.5'],
+    ]) {
+      const account = await client
+        .post('/api/v1/accounts')
+        .bearerToken(token)
+        .json({ external_ref: `ev-${randomUUID()}`, currency })
+      // With a key (one transaction with the sealed answer) and without (one statement alone).
+      for (const keyed of [true, false]) {
+        const request = client
+          .post(`/api/v1/accounts/${account.body().id}/deposits`)
+          .bearerToken(token)
+        if (keyed) request.header('Idempotency-Key', randomUUID())
+        const credited = await request.json({ amount: deposit })
+        credited.assertStatus(201)
+        answers.push(credited.body())
+      }
+    }
+    const account = await client
+      .post('/api/v1/accounts')
+      .bearerToken(token)
+      .json({ external_ref: `ev-${randomUUID()}`, currency: 'EUR' })
+    await client
+      .post(`/api/v1/accounts/${account.body().id}/deposits`)
+      .bearerToken(token)
+      .json({ amount: '100.00' })
+    const payout = await client.post('/api/v1/payouts').bearerToken(token).json({
+      account_id: account.body().id,
+      amount: '12.34',
+      currency: 'EUR',
+      recipient_details: 'IBAN events',
+      comment: 'timestamps from SQL',
+    })
+    payout.assertStatus(201)
+
+    const body = (m: ConsumeMessage) => JSON.parse(m.content.toString())
+    const credits = () => received.filter((m) => m.properties.type === 'account.credited')
+    await waitFor(async () => credits().length >= answers.length + 1, 5000, 'the credits')
+    for (const answer of answers) {
+      const event = credits()
+        .map(body)
+        .find((candidate) => candidate.transaction_id === answer.id)
+      assert.exists(event, `account.credited for ${answer.id}`)
+      assert.equal(event.balance_after, answer.balance_after)
+      assert.equal(event.credited, answer.amount)
+      assert.equal(event.fee, answer.fee)
+      assert.equal(event.account_id, answer.account_id)
+    }
+    await waitFor(
+      async () => received.some((m) => body(m).id === payout.body().id),
+      5000,
+      'payout.created'
+    )
+    const created = received.find((m) => body(m).id === payout.body().id)!
+    assert.equal(created.properties.type, 'payout.created')
+    assert.deepEqual(body(created), payout.body())
+  })
 
   test('a created payout puts payout.process on the queue after commit; a refused one does not', async ({
     client,
