@@ -20,6 +20,7 @@ import {
   pgbench,
   pgClient,
   prepareDatabase,
+  purgeProcessQueue,
   printTable,
   startWeb,
   stopWeb,
@@ -143,7 +144,13 @@ async function main() {
     )
 
     const tokenId = Buffer.from(token.split('.')[0].replace(/^pat_/, ''), 'base64url').toString()
-    const variables = { account_count: String(ACCOUNTS), token_id: tokenId }
+    const owner = pgClient()
+    await owner.connect()
+    const ownerId = (
+      await owner.query('SELECT tokenable_id FROM auth_access_tokens WHERE id = $1', [tokenId])
+    ).rows[0].tokenable_id as string
+    await owner.end()
+    const variables = { account_count: String(ACCOUNTS), token_id: tokenId, owner_id: ownerId }
     const pgCreate = pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables)
     const pgList = pgbench('bench/pgbench/list_payouts.sql', 16, SECONDS, variables)
 
@@ -179,8 +186,10 @@ async function main() {
       'targets: create >= 0.5 x pgbench at 16, 0 errors, p99 <= 100 ms at 16, web RSS <= 300 MB'
     )
   } finally {
+    const relayExited = new Promise((resolve) => relay.once('exit', resolve))
     relay.kill('SIGTERM')
-    await stopWeb(web)
+    await Promise.all([relayExited, stopWeb(web)])
+    await purgeProcessQueue()
   }
 }
 

@@ -7,6 +7,7 @@ import {
   BASE_URL,
   benchEnv,
   createToken,
+  ensureBenchAccounts,
   fixed,
   load,
   pgbench,
@@ -32,12 +33,7 @@ async function fill() {
     if (rows[0].n < ACCOUNTS) {
       console.log(`filling ${ACCOUNTS * ROWS_PER_ACCOUNT} ledger rows (once)…`)
       await client.query('BEGIN')
-      await client.query(
-        `INSERT INTO accounts (external_ref, currency)
-         SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g
-         ON CONFLICT DO NOTHING`,
-        [ACCOUNTS]
-      )
+      await ensureBenchAccounts(client, ACCOUNTS)
       // A consistent history: deposits of 1.00 (0.98 credited) once a minute through 2025.
       await client.query(
         `INSERT INTO transactions (account_id, type, amount, fee, balance_after, created_at)

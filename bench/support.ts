@@ -4,8 +4,10 @@
  * way of printing results. Benchmarks print numbers; they assert nothing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
+import amqp from 'amqplib'
 import type pg from 'pg'
 import {
   buildApp,
@@ -38,16 +40,52 @@ export function pgClient() {
   return connect(env, BENCH_DB)
 }
 
-/* The benchmark accounts bench-1 … bench-N in EUR (created once). */
+/*
+ * The benchmark accounts bench-1 … bench-N in EUR (created once). Account
+ * bench-n has the id md5('bench-n')::uuid, so a pgbench script can name an
+ * account by id, as the API does, without a lookup of its own.
+ */
 export async function ensureBenchAccounts(client: pg.Client, count: number) {
   await client.query(
-    `INSERT INTO accounts (external_ref, currency)
-     SELECT 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING`,
+    `INSERT INTO accounts (id, external_ref, currency)
+     SELECT md5('bench-' || g)::uuid, 'bench-' || g, 'EUR' FROM generate_series(1, $1::int) g
+     ON CONFLICT DO NOTHING`,
     [count]
   )
 }
 
+/* A benchmark database from before account ids were derived from their names is rebuilt. */
+async function dropStaleDatabase() {
+  const admin = connect(env, 'postgres')
+  await admin.connect()
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DB])
+    if (exists.rowCount === 0) return
+    const client = pgClient()
+    await client.connect()
+    let stale = false
+    try {
+      const found = await client.query(
+        `SELECT count(*)::int AS n FROM accounts
+          WHERE external_ref LIKE 'bench-%' AND id <> md5(external_ref)::uuid`
+      )
+      stale = found.rows[0].n > 0
+    } catch {
+      // No accounts table yet: nothing to rebuild.
+    } finally {
+      await client.end()
+    }
+    if (stale) {
+      console.log(`rebuilding ${BENCH_DB}: its benchmark accounts predate derived ids`)
+      await admin.query(`DROP DATABASE "${BENCH_DB}" WITH (FORCE)`)
+    }
+  } finally {
+    await admin.end()
+  }
+}
+
 export async function prepareDatabase() {
+  await dropStaleDatabase()
   await ensureDatabase(BENCH_DB, env)
   const result = spawnSync(process.execPath, ['ace.js', 'migration:run', '--force'], {
     env: benchEnv,
@@ -73,7 +111,7 @@ export function createToken(): string {
 export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...NODE_FLAGS.web, 'build/bin/server.js'], {
     env: { ...benchEnv, ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_WEB_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   })
   for (let i = 0; i < 120; i++) {
     try {
@@ -86,41 +124,66 @@ export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildP
   throw new Error('the web process did not start')
 }
 
+/*
+ * Empties payouts.process: the payouts a benchmark creates are never worked,
+ * and their commands would otherwise pile up in the broker every test and
+ * `npm start` shares (the queue is shared by every database on that broker).
+ */
+export async function purgeProcessQueue() {
+  const connection = await amqp.connect(env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672')
+  connection.on('error', () => {})
+  try {
+    const channel = await connection.createChannel()
+    channel.on('error', () => {})
+    await channel.purgeQueue('payouts.process').catch(() => {})
+  } finally {
+    await connection.close().catch(() => {})
+  }
+}
+
 export async function stopWeb(child: ChildProcess) {
   child.kill('SIGTERM')
   await new Promise((resolve) => child.once('exit', resolve))
 }
 
-/* Resident set size of a process and its children (cluster workers), in bytes. */
-function treeRss(pid: number) {
-  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter(Boolean)
-  const status = spawnSync('ps', ['-o', 'rss=', '-p', [pid, ...children].join(',')], {
-    encoding: 'utf8',
-  })
-  return status.stdout
-    .split('\n')
-    .filter(Boolean)
-    .reduce((sum, kb) => sum + Number(kb.trim()) * 1024, 0)
+/* A process's children (cluster workers), read from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number)
+  } catch {
+    return []
+  }
+}
+
+/* Resident set size of one process in bytes, read from /proc (0 once it is gone). */
+function rssOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : 0
+  } catch {
+    return 0
+  }
 }
 
 /*
  * Peak resident set size of a process (with its cluster workers, and the
- * largest single one), sampled every 200 ms while `work` runs.
+ * largest single one), sampled every 200 ms while `work` runs. Sampling reads
+ * /proc directly: spawning ps would block this process, which also runs the
+ * load generator, and skew its latencies.
  */
 export async function peakRss<T>(pid: number, work: () => Promise<T>) {
   let peak = 0
   let peakSingle = 0
   const sample = () => {
-    peak = Math.max(peak, treeRss(pid))
-    const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter(Boolean)
-    for (const child of [String(pid), ...children]) {
-      const rss = spawnSync('ps', ['-o', 'rss=', '-p', child], { encoding: 'utf8' })
-      peakSingle = Math.max(peakSingle, Number(rss.stdout.trim()) * 1024 || 0)
-    }
+    const sizes = [pid, ...childrenOf(pid)].map(rssOf)
+    peak = Math.max(
+      peak,
+      sizes.reduce((sum, size) => sum + size, 0)
+    )
+    peakSingle = Math.max(peakSingle, ...sizes)
   }
   const timer = setInterval(sample, 200)
   try {

@@ -1,25 +1,35 @@
--- The SQL one POST /api/v1/accounts/:id/deposits runs, in order (see bench/ledger.ts).
--- :account_count accounts named bench-1..N exist; a token row with id :token_id exists.
+-- The SQL one POST /api/v1/accounts/:id/deposits (no Idempotency-Key) runs, in order (see bench/ledger.ts).
+-- :account_count accounts bench-1..N exist with ids md5('bench-n')::uuid; a token row with id :token_id exists.
+-- The account's currency comes from the web process's cache (accounts never change currency), so
+-- it costs no statement after the first request per account.
 \set n random(1, :account_count)
 -- access token guard: the token and its owner in one query (last use written at most once a minute)
 SELECT t.*, to_jsonb(u.*) AS owner FROM auth_access_tokens t JOIN users u ON u.id = t.tokenable_id
  WHERE t.id = :token_id AND t.type = 'api_token' LIMIT 1;
--- the account (currency for the amount rule)
-SELECT * FROM accounts WHERE external_ref = 'bench-' || :n AND currency = 'EUR' LIMIT 1;
--- the deposit transaction: balance + ledger row in one statement, then the outbox row
-BEGIN;
+-- the whole deposit in one statement (so no BEGIN/COMMIT): balance, ledger row, outbox row
+-- (the JSON of the outbox rows is one text parameter in the API; '#' stands in for ':' here,
+-- which pgbench would read as a variable)
 WITH changed AS (
-  UPDATE accounts SET balance = balance + 98, updated_at = now()
-   WHERE external_ref = 'bench-' || :n AND currency = 'EUR' AND balance + 98 >= 0
+  UPDATE accounts SET balance = balance + 98::bigint, updated_at = now()
+   WHERE id = md5('bench-' || :n)::uuid AND balance + 98::bigint >= 0
    RETURNING id, balance
+), entry AS (
+  INSERT INTO transactions
+    (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
+  SELECT changed.id, 'deposit', 98::bigint, 2::bigint, changed.balance, NULL, NULL, NULL, 'user' || chr(58) || '1' FROM changed
+  RETURNING *
+), outbox AS (
+  INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
+  SELECT m.message_id, m.exchange, m.routing_key, m.payload || jsonb_build_object('transaction_id', entry.id, 'balance_after',
+           round(entry.balance_after / 100::numeric, 2)::text), m.headers, m.expiration_ms
+    FROM entry, ROWS FROM (jsonb_to_recordset(replace('[{"message_id"#"' || gen_random_uuid() || '","exchange"#"payouts.events","routing_key"#"account.credited","payload"#{"account_id"#"' || md5('bench-' || :n)::uuid || '","amount"#"1.00","fee"#"0.02","credited"#"0.98","currency"#"EUR","reference"#null},"headers"#{},"expiration_ms"#null}]', '#', chr(58))::jsonb) AS (
+           message_id text, exchange text, routing_key text, payload jsonb,
+           headers jsonb, expiration_ms integer)) WITH ORDINALITY
+           AS m(message_id, exchange, routing_key, payload, headers, expiration_ms, n)
+   ORDER BY m.n
+  RETURNING id, message_id, payload
 )
-INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
-SELECT changed.id, 'deposit', 98, 2, changed.balance, NULL, NULL, NULL, 'user' || chr(58) || 'bench' FROM changed
-RETURNING *;
-INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers)
-VALUES (gen_random_uuid(), 'payouts.events', 'account.credited',
-        '{"account_id":"x","amount":"1.00","fee":"0.02","currency":"EUR"}'::jsonb, '{}'::jsonb)
-RETURNING id;
-COMMIT;
--- after commit: publish from memory (not timed here), then mark published in one statement
-UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = (SELECT max(id) FROM outbox_messages) AND published_at IS NULL;
+SELECT entry.*, (SELECT json_agg(outbox) FROM outbox) AS outbox_rows FROM entry;
+-- after commit: publish from memory (not timed here); the web process then marks every row
+-- confirmed in the last 20 ms published in ONE UPDATE, a fraction of a statement per deposit,
+-- left out here (which only makes pgbench faster).
