@@ -87,6 +87,12 @@ export async function rabbitmqctl(...args: string[]) {
   return stdout
 }
 
+/* The vhost RABBITMQ_URL names ('/' when none): `npm test` gives the tests one of their own. */
+export function testVhost() {
+  const path = new URL(app.config.get<typeof rabbitmqConfig>('rabbitmq').url).pathname
+  return decodeURIComponent(path.replace(/^\//, '')) || '/'
+}
+
 /* The broker closes (CONNECTION_FORCED) the connection that announced `connectionName`. */
 export async function forceCloseConnection(connectionName: string) {
   /* Table output: the first column is the pid in the form close_connection accepts. */

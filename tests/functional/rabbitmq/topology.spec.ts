@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import type { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { declareTopology, RETRY_LEVELS, TOPOLOGY } from '#infrastructure/rabbitmq/topology'
-import { newBroker, rabbitmqctl } from '#tests/support/broker'
+import { newBroker, rabbitmqctl, testVhost } from '#tests/support/broker'
 
 interface QueueRow {
   name: string
@@ -43,6 +43,8 @@ test.group('RabbitMQ topology', (group) => {
     const rows = JSON.parse(
       await rabbitmqctl(
         'list_queues',
+        '-p',
+        testVhost(),
         'name',
         'type',
         'durable',
@@ -77,6 +79,8 @@ test.group('RabbitMQ topology', (group) => {
     const rows = JSON.parse(
       await rabbitmqctl(
         'list_bindings',
+        '-p',
+        testVhost(),
         'source_name',
         'destination_name',
         'routing_key',
