@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { direct, type SqlClient } from '#infrastructure/database/direct'
 
 /* Lets the caller of an action add work to the action's own transaction. */
 export interface TransactionHooks<T> {
@@ -15,13 +16,10 @@ export interface TransactionHooks<T> {
  */
 export async function writeOneStatement<T>(
   hooks: TransactionHooks<T>,
-  write: (
-    client: Pick<TransactionClientContract, 'rawQuery'>,
-    trx: TransactionClientContract | null
-  ) => Promise<T>
+  write: (client: SqlClient, trx: TransactionClientContract | null) => Promise<T>
 ): Promise<T> {
   const beforeCommit = hooks.beforeCommit
-  if (!beforeCommit) return write(db, null)
+  if (!beforeCommit) return write(direct, null)
   return db.transaction(async (trx) => {
     const result = await write(trx, trx)
     await beforeCommit(trx, result)

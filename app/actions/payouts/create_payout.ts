@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { inject } from '@adonisjs/core'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import payoutsConfig from '#config/payouts'
 import Payout from '#models/payout'
 import { feeFor } from '#domain/money'
@@ -8,6 +7,7 @@ import { COMMANDS, EVENTS, EXCHANGES } from '#domain/events'
 import { entryCte } from '#infrastructure/ledger/ledger'
 import { assignOutboxIds, Outbox, outboxInsertSql } from '#infrastructure/outbox/outbox'
 import type { RawBindings } from '#infrastructure/database/bindings'
+import type { SqlClient } from '#infrastructure/database/direct'
 import { payoutJson } from '#transformers/payout_transformer'
 import { payoutMetrics } from '#infrastructure/payouts/metrics'
 import { InsufficientFundsException } from '#exceptions/account_exceptions'
@@ -49,7 +49,7 @@ export class CreatePayout {
     return payout
   }
 
-  async #write(client: Pick<TransactionClientContract, 'rawQuery'>, input: CreatePayoutInput) {
+  async #write(client: SqlClient, input: CreatePayoutInput) {
     const { account, amount, actor } = input
     const fee = feeFor(amount, payoutsConfig.feeBps)
     const id = randomUUID()

@@ -1,6 +1,7 @@
 import type { Secret } from '@adonisjs/core/helpers'
 import type { LucidModel } from '@adonisjs/lucid/types/model'
 import { AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import { direct } from '#infrastructure/database/direct'
 import type { AccessTokenDbColumns } from '@adonisjs/auth/types/access_tokens'
 
 /* How stale `last_used_at` may get before a request writes it again. */
@@ -26,8 +27,7 @@ export class ThrottledAccessTokensProvider<
     const decoded = AccessToken.decode(this.prefix, tokenValue.release())
     if (!decoded) return null
 
-    const db = await this.getDb()
-    const result = await db.rawQuery(
+    const result = await direct.rawQuery(
       `SELECT t.*, to_jsonb(u.*) AS owner
          FROM ${this.table} t JOIN users u ON u.id = t.tokenable_id
         WHERE t.id = ? AND t.type = ? LIMIT 1`,
@@ -43,6 +43,7 @@ export class ThrottledAccessTokensProvider<
     const lastUsed = row.last_used_at ? new Date(row.last_used_at).getTime() : 0
     if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
       const now = new Date()
+      const db = await this.getDb()
       await db.from(this.table).where({ id: row.id, type: this.type }).update({ last_used_at: now })
       token.lastUsedAt = now
     }

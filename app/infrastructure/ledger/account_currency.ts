@@ -1,4 +1,4 @@
-import db from '@adonisjs/lucid/services/db'
+import { direct } from '#infrastructure/database/direct'
 
 const MAX_ENTRIES = 100_000
 const currencies = new Map<string, string>()
@@ -14,7 +14,7 @@ const currencies = new Map<string, string>()
 export async function accountCurrency(id: string): Promise<string | null> {
   const cached = currencies.get(id)
   if (cached) return cached
-  const result = await db.rawQuery('SELECT currency FROM accounts WHERE id = ?', [id])
+  const result = await direct.rawQuery('SELECT currency FROM accounts WHERE id = ?', [id])
   const currency = (result.rows[0]?.currency as string | undefined)?.trim()
   if (!currency) return null
   if (currencies.size >= MAX_ENTRIES) currencies.delete(currencies.keys().next().value!)

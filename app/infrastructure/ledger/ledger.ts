@@ -1,6 +1,7 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerEntry, { type LedgerEntryType } from '#models/ledger_entry'
 import type { RawBindings } from '#infrastructure/database/bindings'
+import type { SqlClient } from '#infrastructure/database/direct'
 import { assignOutboxIds, outboxInsertSql, type OutboxRow } from '#infrastructure/outbox/outbox'
 import { exponentOf } from '#domain/money'
 
@@ -34,7 +35,7 @@ export interface EntryEvents {
  * debit; the CHECK constraint on accounts.balance stays the backstop.
  */
 export async function postEntry(
-  client: Pick<TransactionClientContract, 'rawQuery'>,
+  client: SqlClient,
   entry: EntryInput,
   events?: EntryEvents
 ): Promise<LedgerEntry | null> {

@@ -1,0 +1,50 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import { direct, numberedPlaceholders } from '#infrastructure/database/direct'
+
+test.group('Direct database client for the hot paths', () => {
+  test('numbers ? placeholders outside quoted literals and identifiers', ({ assert }) => {
+    assert.equal(
+      numberedPlaceholders(`SELECT ?, '?' AS "?", 'it''s ?', ?::bigint WHERE x = ?`),
+      `SELECT $1, '?' AS "?", 'it''s ?', $2::bigint WHERE x = $3`
+    )
+    assert.equal(numberedPlaceholders('SELECT 1'), 'SELECT 1')
+  })
+
+  test('runs a statement on the shared pool, with bindings and bigint text', async ({ assert }) => {
+    const result = await direct.rawQuery(`SELECT ?::bigint + 1 AS n, ?::text AS s, '?' AS q`, [
+      '9007199254740993',
+      'x',
+    ])
+    assert.deepEqual(result.rows, [{ n: '9007199254740994', s: 'x', q: '?' }])
+  })
+
+  test('a failing statement rejects with the PostgreSQL error and frees its connection', async ({
+    assert,
+  }) => {
+    const pool = (db.connection().getWriteClient() as any).client.pool
+    const before = pool.numUsed()
+    const error = await direct.rawQuery('SELECT 1/0').then(
+      () => null,
+      (failure: Error & { code?: string }) => failure
+    )
+    assert.equal(error?.code, '22012')
+    assert.equal(pool.numUsed(), before)
+    // The connection went back healthy: the next statement on the pool works.
+    assert.deepEqual((await direct.rawQuery('SELECT 2 AS two')).rows, [{ two: 2 }])
+  })
+
+  test("inside a test's global transaction it goes through Lucid and sees that transaction", async ({
+    assert,
+  }) => {
+    await db.beginGlobalTransaction()
+    try {
+      await db.rawQuery(`CREATE TEMP TABLE direct_probe (v int) ON COMMIT DROP`)
+      await db.rawQuery(`INSERT INTO direct_probe VALUES (7)`)
+      const result = await direct.rawQuery('SELECT v FROM direct_probe')
+      assert.deepEqual(result.rows, [{ v: 7 }])
+    } finally {
+      await db.rollbackGlobalTransaction()
+    }
+  })
+})
