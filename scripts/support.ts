@@ -81,7 +81,7 @@ export function buildApp(env: NodeJS.ProcessEnv = process.env) {
  * to hundreds of MB of garbage on a machine with plenty of memory.
  */
 export const NODE_FLAGS = {
-  web: ['--max-old-space-size=128', '--max-semi-space-size=4'],
+  web: ['--max-old-space-size=128', '--max-semi-space-size=16'],
   worker: ['--max-old-space-size=64', '--max-semi-space-size=2'],
   provider: ['--max-old-space-size=64', '--max-semi-space-size=2'],
 }
