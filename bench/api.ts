@@ -16,6 +16,11 @@ import {
   createToken,
   fixed,
   load,
+  type LoadResult,
+  paired,
+  ROUNDS,
+  roundsLine,
+  tidyDatabase,
   peakRss,
   pgbench,
   pgClient,
@@ -115,14 +120,28 @@ async function main() {
     }
   )
   try {
+    const tokenId = Buffer.from(token.split('.')[0].replace(/^pat_/, ''), 'base64url').toString()
+    const owner = pgClient()
+    await owner.connect()
+    const ownerId = (
+      await owner.query('SELECT tokenable_id FROM auth_access_tokens WHERE id = $1', [tokenId])
+    ).rows[0].tokenable_id as string
+    await owner.end()
+    const variables = { account_count: String(ACCOUNTS), token_id: tokenId, owner_id: ownerId }
+
     await load('warm-up', { url: BASE_URL, connections: 4, duration: 3, requests: [createRequest] })
     const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {
-      const create16 = await load('create', {
-        url: BASE_URL,
-        connections: 16,
-        duration: SECONDS,
-        requests: [createRequest],
-      })
+      const create16 = await paired(
+        () =>
+          load('create', {
+            url: BASE_URL,
+            connections: 16,
+            duration: SECONDS,
+            requests: [createRequest],
+          }),
+        () => pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables)
+      )
+      await tidyDatabase()
       const create64 = await load('create', {
         url: BASE_URL,
         connections: 64,
@@ -142,16 +161,6 @@ async function main() {
       `${BASE_URL}/api/v1/payouts?limit=25&status=FAILED`,
       headers
     )
-
-    const tokenId = Buffer.from(token.split('.')[0].replace(/^pat_/, ''), 'base64url').toString()
-    const owner = pgClient()
-    await owner.connect()
-    const ownerId = (
-      await owner.query('SELECT tokenable_id FROM auth_access_tokens WHERE id = $1', [tokenId])
-    ).rows[0].tokenable_id as string
-    await owner.end()
-    const variables = { account_count: String(ACCOUNTS), token_id: tokenId, owner_id: ownerId }
-    const pgCreate = pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables)
     const pgList = pgbench('bench/pgbench/list_payouts.sql', 16, SECONDS, variables)
 
     const { create16, create64, list16 } = result
@@ -159,7 +168,7 @@ async function main() {
       `\npayouts in the table: ${payouts}; web processes: ${benchEnv.WEB_CONCURRENCY};` +
         ` peak RSS: ${fixed(peakRssMb)} MB in all, ${fixed(peakProcessRssMb)} MB for the largest process\n`
     )
-    const row = (label: string, r: typeof create16, pg: number) => ({
+    const row = (label: string, r: LoadResult, pg: number, ratio = r.rps / pg) => ({
       'operation': label,
       'conns': r.connections,
       'req/s': fixed(r.rps),
@@ -167,14 +176,17 @@ async function main() {
       'p99 ms': fixed(r.p99),
       'errors': r.errors + r.non2xx,
       'pgbench tps': fixed(pg),
-      'api/pgbench': fixed(r.rps / pg, 2),
+      'api/pgbench': fixed(ratio, 2),
     })
     printTable([
-      row('create payout', create16, pgCreate),
-      row('create payout', create64, pgCreate),
+      row('create payout', create16.api, create16.pgbench, create16.ratio),
+      row('create payout', create64, create16.pgbench),
       row('list payouts', list16, pgList),
     ])
-    const change = (create64.rps / create16.rps - 1) * 100
+    console.log(
+      `\ncreate at 16, ${ROUNDS} rounds (medians above), api req/s / pgbench tps: ${roundsLine(create16)}`
+    )
+    const change = (create64.rps / create16.api.rps - 1) * 100
     console.log(
       `\ncreate at 64 vs 16 connections: ${change >= 0 ? '+' : ''}${fixed(change)} % req/s (target: no drop over 10 %)`
     )

@@ -10,10 +10,14 @@ import {
   ensureBenchAccounts,
   fixed,
   load,
+  paired,
+  type Paired,
   pgbench,
   pgClient,
   prepareDatabase,
   printTable,
+  ROUNDS,
+  roundsLine,
   startWeb,
   stopWeb,
 } from './support.ts'
@@ -85,63 +89,63 @@ async function main() {
       duration: 3,
       requests: [{ method: 'GET', path: `/api/v1/accounts/${pick()}/balance`, headers }],
     })
-    const deposits = await load('deposits', {
-      url: BASE_URL,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ amount: '1.00' }),
-          setupRequest: (request) => ({ ...request, path: `/api/v1/accounts/${pick()}/deposits` }),
-        },
-      ],
-    })
-    const balanceAt = await load('balance-at', {
-      url: BASE_URL,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          method: 'GET',
-          headers,
-          setupRequest: (request) => ({
-            ...request,
-            path: `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`,
-          }),
-        },
-      ],
-    })
-
     const variables = { account_count: String(ACCOUNTS), token_id: await tokenId(token) }
-    const pgDeposits = pgbench('bench/pgbench/deposit.sql', CONNECTIONS, SECONDS, variables)
-    const pgBalanceAt = pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables)
+    const deposits = await paired(
+      () =>
+        load('deposits', {
+          url: BASE_URL,
+          connections: CONNECTIONS,
+          duration: SECONDS,
+          requests: [
+            {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ amount: '1.00' }),
+              setupRequest: (request) => ({
+                ...request,
+                path: `/api/v1/accounts/${pick()}/deposits`,
+              }),
+            },
+          ],
+        }),
+      () => pgbench('bench/pgbench/deposit.sql', CONNECTIONS, SECONDS, variables)
+    )
+    const balanceAt = await paired(
+      () =>
+        load('balance-at', {
+          url: BASE_URL,
+          connections: CONNECTIONS,
+          duration: SECONDS,
+          requests: [
+            {
+              method: 'GET',
+              headers,
+              setupRequest: (request) => ({
+                ...request,
+                path: `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`,
+              }),
+            },
+          ],
+        }),
+      () => pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables)
+    )
 
     console.log(
       `\nledger rows: ${ledgerRows}, accounts: ${ACCOUNTS}, connections: ${CONNECTIONS},` +
-        ` web processes: ${benchEnv.WEB_CONCURRENCY}\n`
+        ` web processes: ${benchEnv.WEB_CONCURRENCY}, rounds: ${ROUNDS} (medians)\n`
     )
-    printTable([
-      {
-        'operation': 'deposits (POST)',
-        'api req/s': fixed(deposits.rps),
-        'p50 ms': fixed(deposits.p50),
-        'p99 ms': fixed(deposits.p99),
-        'errors': deposits.errors + deposits.non2xx,
-        'pgbench tps': fixed(pgDeposits),
-        'api/pgbench': fixed(deposits.rps / pgDeposits, 2),
-      },
-      {
-        'operation': 'balance at (GET)',
-        'api req/s': fixed(balanceAt.rps),
-        'p50 ms': fixed(balanceAt.p50),
-        'p99 ms': fixed(balanceAt.p99),
-        'errors': balanceAt.errors + balanceAt.non2xx,
-        'pgbench tps': fixed(pgBalanceAt),
-        'api/pgbench': fixed(balanceAt.rps / pgBalanceAt, 2),
-      },
-    ])
+    const row = (label: string, r: Paired) => ({
+      'operation': label,
+      'api req/s': fixed(r.api.rps),
+      'p50 ms': fixed(r.api.p50),
+      'p99 ms': fixed(r.api.p99),
+      'errors': r.api.errors + r.api.non2xx,
+      'pgbench tps': fixed(r.pgbench),
+      'api/pgbench': fixed(r.ratio, 2),
+    })
+    printTable([row('deposits (POST)', deposits), row('balance at (GET)', balanceAt)])
+    console.log(`\nrounds, api req/s / pgbench tps: deposits ${roundsLine(deposits)}`)
+    console.log(`                                 balance at ${roundsLine(balanceAt)}`)
     console.log('\ntargets: balance-at p99 <= 10 ms at 16 connections; deposits >= 0.5 x pgbench')
   } finally {
     await stopWeb(web)

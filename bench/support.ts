@@ -109,10 +109,19 @@ export function createToken(): string {
 }
 
 export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS.web, 'build/bin/server.js'], {
-    env: { ...benchEnv, ...extraEnv },
-    stdio: ['ignore', process.env.BENCH_WEB_STDOUT ? 'inherit' : 'ignore', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      ...NODE_FLAGS.web,
+      // Extra Node or V8 flags to try on the web process, e.g. BENCH_WEB_FLAGS=--single-threaded-gc
+      ...(process.env.BENCH_WEB_FLAGS?.split(' ').filter(Boolean) ?? []),
+      'build/bin/server.js',
+    ],
+    {
+      env: { ...benchEnv, ...extraEnv },
+      stdio: ['ignore', process.env.BENCH_WEB_STDOUT ? 'inherit' : 'ignore', 'inherit'],
+    }
+  )
   for (let i = 0; i < 120; i++) {
     try {
       const response = await fetch(`${BASE_URL}/health/live`)
@@ -258,6 +267,83 @@ export function pgbench(
   const match = /tps = ([\d.]+)/.exec(run.stdout)
   if (!match) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`)
   return Number(match[1])
+}
+
+/*
+ * Puts the benchmark database back in the same shape before a measurement.
+ * Rows pgbench wrote to the outbox are never published by anyone (and the
+ * relay would publish them during the next API round), published rows only
+ * grow the table, and where autovacuum is off (as on this machine) dead rows
+ * of the hot tables pile up and slow every later round.
+ */
+export async function tidyDatabase() {
+  const client = pgClient()
+  await client.connect()
+  try {
+    await client.query('DELETE FROM outbox_messages')
+    await client.query('DELETE FROM idempotency_keys')
+    await client.query('VACUUM ANALYZE accounts, outbox_messages, idempotency_keys')
+  } finally {
+    await client.end()
+  }
+  await purgeProcessQueue()
+}
+
+export const ROUNDS = Number(process.env.BENCH_ROUNDS || 3)
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+export interface Paired {
+  api: LoadResult
+  pgbench: number
+  ratio: number
+  rounds: { rps: number; pgbench: number }[]
+}
+
+/*
+ * The API and pgbench on the same SQL, in alternating rounds: this VM's
+ * speed drifts by a third within minutes, so one API run and one pgbench run
+ * minutes apart compare two different machines. Each round measures both
+ * back to back on a tidied database; the API's req/s and latencies and the
+ * pgbench rate are each the median over the rounds, and the ratio is the
+ * median of the rounds' own ratios.
+ */
+export async function paired(
+  api: () => Promise<LoadResult>,
+  pg: () => number,
+  rounds = ROUNDS
+): Promise<Paired> {
+  const results: { api: LoadResult; pgbench: number }[] = []
+  for (let i = 0; i < rounds; i++) {
+    await tidyDatabase()
+    const apiResult = await api()
+    await tidyDatabase()
+    results.push({ api: apiResult, pgbench: pg() })
+  }
+  const pick = (key: 'rps' | 'p50' | 'p99') => median(results.map((r) => r.api[key]))
+  return {
+    api: {
+      ...results[0].api,
+      rps: pick('rps'),
+      p50: pick('p50'),
+      p99: pick('p99'),
+      requests: results.reduce((sum, r) => sum + r.api.requests, 0),
+      errors: results.reduce((sum, r) => sum + r.api.errors, 0),
+      non2xx: results.reduce((sum, r) => sum + r.api.non2xx, 0),
+    },
+    pgbench: median(results.map((r) => r.pgbench)),
+    ratio: median(results.map((r) => r.api.rps / r.pgbench)),
+    rounds: results.map((r) => ({ rps: r.api.rps, pgbench: r.pgbench })),
+  }
+}
+
+/* "412/1,080 398/1,120 …": each round's API req/s over its pgbench tps. */
+export function roundsLine(result: Paired) {
+  return result.rounds.map((r) => `${fixed(r.rps, 0)}/${fixed(r.pgbench, 0)}`).join('  ')
 }
 
 export function printTable(rows: Record<string, string | number>[]) {
