@@ -1,11 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { direct, type SqlClient } from '#infrastructure/database/direct'
+import { direct, type SqlClient, type SqlTransaction } from '#infrastructure/database/direct'
 
 /* Lets the caller of an action add work to the action's own transaction. */
 export interface TransactionHooks<T> {
   /* Runs after the effect, before commit; throwing rolls the whole effect back. */
-  beforeCommit?: (trx: TransactionClientContract, result: T) => Promise<void>
+  beforeCommit?: (trx: SqlTransaction, result: T) => Promise<void>
 }
 
 /*
@@ -16,11 +14,11 @@ export interface TransactionHooks<T> {
  */
 export async function writeOneStatement<T>(
   hooks: TransactionHooks<T>,
-  write: (client: SqlClient, trx: TransactionClientContract | null) => Promise<T>
+  write: (client: SqlClient, trx: SqlTransaction | null) => Promise<T>
 ): Promise<T> {
   const beforeCommit = hooks.beforeCommit
   if (!beforeCommit) return write(direct, null)
-  return db.transaction(async (trx) => {
+  return direct.transaction(async (trx) => {
     const result = await write(trx, trx)
     await beforeCommit(trx, result)
     return result

@@ -4,7 +4,16 @@ import type { RawBindings } from '#infrastructure/database/bindings'
 
 /* What the hot paths need of a database client; Lucid's clients have it too. */
 export interface SqlClient {
-  rawQuery(sql: string, bindings?: RawBindings): PromiseLike<{ rows: any[] }>
+  rawQuery(
+    sql: string,
+    bindings?: RawBindings
+  ): PromiseLike<{ rows: any[]; rowCount?: number | null }>
+}
+
+/* A transaction as the hot paths use it; Lucid's transaction clients have it too. */
+export interface SqlTransaction extends SqlClient {
+  /* Runs `handler` once the transaction has committed (never after a rollback). */
+  after(event: 'commit', handler: () => void): void
 }
 
 interface PooledClient {
@@ -58,8 +67,11 @@ function inGlobalTransaction() {
  * statement is its own transaction; the pool, its size and its connection
  * checks are the same as for every other query.
  */
-export const direct: SqlClient = {
-  async rawQuery(sql, bindings = []) {
+export const direct = {
+  async rawQuery(
+    sql: string,
+    bindings: RawBindings = []
+  ): Promise<{ rows: any[]; rowCount?: number | null }> {
     if (inGlobalTransaction()) return db.rawQuery(sql, bindings)
     const connections = pool()
     const connection = await connections.acquireConnection()
@@ -68,5 +80,37 @@ export const direct: SqlClient = {
     } finally {
       void connections.releaseConnection(connection)
     }
+  },
+
+  /*
+   * BEGIN, `work`, COMMIT on one pooled connection (ROLLBACK when `work`
+   * throws), then the after-commit handlers. A connection whose ROLLBACK
+   * fails is marked so the pool discards it instead of handing out a
+   * connection stuck in an aborted transaction.
+   */
+  async transaction<T>(work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
+    if (inGlobalTransaction()) return db.transaction((trx) => work(trx))
+    const connections = pool()
+    const connection = await connections.acquireConnection()
+    const afterCommit: (() => void)[] = []
+    let result: T
+    try {
+      await connection.query('BEGIN')
+      result = await work({
+        rawQuery: (sql, bindings = []) =>
+          connection.query(numberedPlaceholders(sql), bindings as unknown[]),
+        after: (_event, handler) => afterCommit.push(handler),
+      })
+      await connection.query('COMMIT')
+    } catch (error) {
+      await connection.query('ROLLBACK').catch((failure: unknown) => {
+        ;(connection as pg.Client & { __knex__disposed?: unknown }).__knex__disposed = failure
+      })
+      throw error
+    } finally {
+      void connections.releaseConnection(connection)
+    }
+    for (const handler of afterCommit) handler()
+    return result
   },
 }

@@ -1,4 +1,4 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { SqlClient } from '#infrastructure/database/direct'
 import type { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
 import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
 
@@ -19,7 +19,7 @@ export class IdempotencyClaim {
     readonly claimId: string
   ) {}
 
-  async seal(trx: TransactionClientContract, status: number, body: string) {
+  async seal(trx: SqlClient, status: number, body: string) {
     const stored = await this.store.complete(
       trx,
       this.ownerId,

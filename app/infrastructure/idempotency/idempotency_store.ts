@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { direct, type SqlClient } from '#infrastructure/database/direct'
 
 export interface ClaimRequest {
   ownerId: string
@@ -40,7 +40,7 @@ export class IdempotencyStore {
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const claimId = randomUUID()
     for (let round = 0; round < 3; round++) {
-      const claimed = await db.rawQuery(
+      const claimed = await direct.rawQuery(
         `INSERT INTO idempotency_keys
            (owner_id, key, fingerprint, method, path, state, claim_id, locked_at, expires_at)
          VALUES (?, ?, ?, ?, ?, 'in_flight', ?, now(), now() + (? * interval '1 hour'))
@@ -67,7 +67,7 @@ export class IdempotencyStore {
       )
       if (claimed.rows[0]?.claim_id === claimId) return { kind: 'claimed', claimId }
 
-      const existing = await db.rawQuery(
+      const existing = await direct.rawQuery(
         `SELECT fingerprint, state, response_status, response_body
            FROM idempotency_keys WHERE owner_id = ? AND key = ?`,
         [request.ownerId, request.key]
@@ -86,7 +86,7 @@ export class IdempotencyStore {
 
   /* Stores the response; false when the claim was taken over meanwhile. */
   async complete(
-    client: Pick<TransactionClientContract, 'rawQuery'>,
+    client: SqlClient,
     ownerId: string,
     key: string,
     claimId: string,
@@ -104,7 +104,7 @@ export class IdempotencyStore {
 
   /* Forgets the key so the client may retry with it (5xx, auth, rate limit, validation). */
   async release(ownerId: string, key: string, claimId: string) {
-    await db.rawQuery(
+    await direct.rawQuery(
       `DELETE FROM idempotency_keys WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'`,
       [ownerId, key, claimId]
     )

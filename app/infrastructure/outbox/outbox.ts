@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { SqlTransaction } from '#infrastructure/database/direct'
 import { outboxMetrics } from '#infrastructure/outbox/metrics'
 import { bindings } from '#infrastructure/database/bindings'
 
@@ -107,7 +108,7 @@ export class Outbox {
    * commits, or right away when `trx` is null (the rows were written by one
    * statement outside a transaction, which has committed when it returns).
    */
-  publishAfterCommit(trx: TransactionClientContract | null, rows: OutboxRow[]) {
+  publishAfterCommit(trx: SqlTransaction | null, rows: OutboxRow[]) {
     const publish = () => {
       this.publishStaged(rows).catch((error) => {
         logger.warn(

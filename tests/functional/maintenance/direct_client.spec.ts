@@ -34,6 +34,50 @@ test.group('Direct database client for the hot paths', () => {
     assert.deepEqual((await direct.rawQuery('SELECT 2 AS two')).rows, [{ two: 2 }])
   })
 
+  test('a transaction commits all, then runs its after-commit handlers', async ({ assert }) => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    const seen: number[] = []
+    const result = await direct.transaction(async (trx) => {
+      await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (?), (?)', [1, 2])
+      trx.after('commit', async () => {
+        const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+        seen.push(rows.rows[0].n)
+      })
+      // Not visible outside before COMMIT.
+      const outside = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+      seen.push(outside.rows[0].n)
+      return 'done'
+    })
+    assert.equal(result, 'done')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.deepEqual(seen, [0, 2])
+  })
+
+  test('a transaction that throws writes nothing and runs no handler', async ({ assert }) => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    const pool = (db.connection().getWriteClient() as any).client.pool
+    const before = pool.numUsed()
+    let handled = false
+    const failure = await direct
+      .transaction(async (trx) => {
+        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
+        trx.after('commit', () => (handled = true))
+        await trx.rawQuery('SELECT 1/0')
+      })
+      .then(
+        () => null,
+        (error: Error & { code?: string }) => error
+      )
+    assert.equal(failure?.code, '22012')
+    assert.isFalse(handled)
+    assert.equal(pool.numUsed(), before)
+    const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+    assert.equal(rows.rows[0].n, 0)
+    await db.rawQuery('DROP TABLE direct_trx_probe')
+  })
+
   test("inside a test's global transaction it goes through Lucid and sees that transaction", async ({
     assert,
   }) => {

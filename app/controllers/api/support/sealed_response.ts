@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { SqlTransaction } from '#infrastructure/database/direct'
 
 /*
  * Renders an action's result as the JSON answer and, when the request holds
@@ -20,7 +20,7 @@ export function sealedResponse<T>(
     // No key, no hook: an action may then skip its explicit transaction (see PostDeposit).
     hooks: claim
       ? {
-          beforeCommit: async (trx: TransactionClientContract, result: T) => {
+          beforeCommit: async (trx: SqlTransaction, result: T) => {
             json = JSON.stringify(render(result))
             await claim.seal(trx, status, json)
           },
