@@ -132,13 +132,8 @@ async function main() {
     await load('warm-up', { url: BASE_URL, connections: 4, duration: 3, requests: [createRequest] })
     const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {
       const create16 = await paired(
-        () =>
-          load('create', {
-            url: BASE_URL,
-            connections: 16,
-            duration: SECONDS,
-            requests: [createRequest],
-          }),
+        'create',
+        { url: BASE_URL, connections: 16, duration: SECONDS, requests: [createRequest] },
         () => pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables)
       )
       await tidyDatabase()

@@ -91,42 +91,42 @@ async function main() {
     })
     const variables = { account_count: String(ACCOUNTS), token_id: await tokenId(token) }
     const deposits = await paired(
-      () =>
-        load('deposits', {
-          url: BASE_URL,
-          connections: CONNECTIONS,
-          duration: SECONDS,
-          requests: [
-            {
-              method: 'POST',
-              headers,
-              body: JSON.stringify({ amount: '1.00' }),
-              setupRequest: (request) => ({
-                ...request,
-                path: `/api/v1/accounts/${pick()}/deposits`,
-              }),
-            },
-          ],
-        }),
+      'deposits',
+      {
+        url: BASE_URL,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ amount: '1.00' }),
+            setupRequest: (request) => ({
+              ...request,
+              path: `/api/v1/accounts/${pick()}/deposits`,
+            }),
+          },
+        ],
+      },
       () => pgbench('bench/pgbench/deposit.sql', CONNECTIONS, SECONDS, variables)
     )
     const balanceAt = await paired(
-      () =>
-        load('balance-at', {
-          url: BASE_URL,
-          connections: CONNECTIONS,
-          duration: SECONDS,
-          requests: [
-            {
-              method: 'GET',
-              headers,
-              setupRequest: (request) => ({
-                ...request,
-                path: `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`,
-              }),
-            },
-          ],
-        }),
+      'balance-at',
+      {
+        url: BASE_URL,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'GET',
+            headers,
+            setupRequest: (request) => ({
+              ...request,
+              path: `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`,
+            }),
+          },
+        ],
+      },
       () => pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables)
     )
 

@@ -78,7 +78,9 @@ export function buildApp(env: NodeJS.ProcessEnv = process.env) {
 
 /*
  * V8 heap limits for the long-running processes: without them the heap grows
- * to hundreds of MB of garbage on a machine with plenty of memory.
+ * to hundreds of MB of garbage on a machine with plenty of memory. The web
+ * process gets a 16 MB young generation: at 4 MB, scavenges took about 15 %
+ * of a deposit's CPU under load, for ~15 MB more RSS.
  */
 export const NODE_FLAGS = {
   web: ['--max-old-space-size=128', '--max-semi-space-size=16'],

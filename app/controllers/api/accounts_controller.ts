@@ -5,11 +5,11 @@ import { CreateAccount } from '#actions/accounts/create_account'
 import { accountJson } from '#transformers/account_transformer'
 import { balanceAtValidator, createAccountValidator } from '#validators/account'
 import { accountBalanceAt } from '#infrastructure/ledger/ledger'
+import { direct } from '#infrastructure/database/direct'
 import { formatAmount } from '#domain/money'
 import { sealedResponse } from '#controllers/api/support/sealed_response'
 import { uuidParam } from '#controllers/api/support/params'
 import { AccountNotFoundException } from '#exceptions/account_exceptions'
-import db from '@adonisjs/lucid/services/db'
 
 export async function findAccount(id: unknown) {
   const account = await Account.find(uuidParam(id))
@@ -49,7 +49,7 @@ export default class AccountsController {
       ;({ currency, balance } = account)
     } else {
       // One round trip for the account and its balance then: this is the hot read.
-      const found = await accountBalanceAt(db, id, instant)
+      const found = await accountBalanceAt(direct, id, instant)
       if (!found) throw new AccountNotFoundException()
       ;({ currency, balance } = found)
     }

@@ -1,4 +1,3 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerEntry, { type LedgerEntryType } from '#models/ledger_entry'
 import type { RawBindings } from '#infrastructure/database/bindings'
 import type { SqlClient } from '#infrastructure/database/direct'
@@ -105,7 +104,7 @@ function entryFields(currency: string) {
  * account does not exist. Never a sum over history.
  */
 export async function accountBalanceAt(
-  client: Pick<TransactionClientContract, 'rawQuery'>,
+  client: SqlClient,
   accountId: string,
   at: Date
 ): Promise<{ currency: string; balance: bigint } | null> {
