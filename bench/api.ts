@@ -129,7 +129,6 @@ async function main() {
     await owner.end()
     const variables = { account_count: String(ACCOUNTS), token_id: tokenId, owner_id: ownerId }
 
-    await load('warm-up', { url: BASE_URL, connections: 4, duration: 3, requests: [createRequest] })
     const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {
       const create16 = await paired(
         'create',

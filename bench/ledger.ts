@@ -9,7 +9,6 @@ import {
   createToken,
   ensureBenchAccounts,
   fixed,
-  load,
   paired,
   type Paired,
   pgbench,
@@ -82,13 +81,6 @@ async function main() {
 
   const web = await startWeb()
   try {
-    // Warm up connections, JIT and caches.
-    await load('warm-up', {
-      url: BASE_URL,
-      connections: 4,
-      duration: 3,
-      requests: [{ method: 'GET', path: `/api/v1/accounts/${pick()}/balance`, headers }],
-    })
     const variables = { account_count: String(ACCOUNTS), token_id: await tokenId(token) }
     const deposits = await paired(
       'deposits',

@@ -51,6 +51,11 @@ export function numberedPlaceholders(sql: string): string {
   return out
 }
 
+/* One statement with Lucid-style `?` bindings on a pooled connection. */
+function run(connection: pg.Client, sql: string, bindings: RawBindings = []) {
+  return connection.query(numberedPlaceholders(sql), bindings as unknown[])
+}
+
 function pool(): PooledClient {
   return (db.connection().getWriteClient() as unknown as { client: PooledClient }).client
 }
@@ -76,7 +81,7 @@ export const direct = {
     const connections = pool()
     const connection = await connections.acquireConnection()
     try {
-      return await connection.query(numberedPlaceholders(sql), bindings as unknown[])
+      return await run(connection, sql, bindings)
     } finally {
       void connections.releaseConnection(connection)
     }
@@ -97,8 +102,7 @@ export const direct = {
     try {
       await connection.query('BEGIN')
       result = await work({
-        rawQuery: (sql, bindings = []) =>
-          connection.query(numberedPlaceholders(sql), bindings as unknown[]),
+        rawQuery: (sql, bindings) => run(connection, sql, bindings),
         after: (_event, handler) => afterCommit.push(handler),
       })
       await connection.query('COMMIT')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import type { SqlTransaction } from '#infrastructure/database/direct'
+import type { SqlClient, SqlTransaction } from '#infrastructure/database/direct'
 import { outboxMetrics } from '#infrastructure/outbox/metrics'
 import { bindings } from '#infrastructure/database/bindings'
 
@@ -202,10 +202,7 @@ export class Outbox {
     })
   }
 
-  protected async markPublished(
-    client: Pick<TransactionClientContract, 'rawQuery'>,
-    ids: string[]
-  ) {
+  protected async markPublished(client: SqlClient, ids: string[]) {
     await client.rawQuery(
       `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1
         WHERE id = ANY(?::bigint[]) AND published_at IS NULL`,
