@@ -52,19 +52,23 @@ export async function payoutStatuses(ids: string[]) {
   )
 }
 
-/* Waits until none of the payouts is NEW or PROCESSING. */
+/* Waits until none of the payouts is NEW or PROCESSING; a timeout names those still open. */
 export async function waitUntilSettled(ids: string[], timeoutMs = 30_000) {
-  return waitFor(
-    async () => {
-      const statuses = await payoutStatuses(ids)
-      const open = [...statuses.values()].filter(
-        (p) => p.status === 'NEW' || p.status === 'PROCESSING'
-      )
-      return open.length === 0 && statuses.size === ids.length ? statuses : null
-    },
-    timeoutMs,
-    'payouts to settle'
-  )
+  let open: { id: string; status: string; attempts: number }[] = []
+  try {
+    return await waitFor(
+      async () => {
+        const statuses = await payoutStatuses(ids)
+        open = [...statuses.values()].filter((p) => p.status === 'NEW' || p.status === 'PROCESSING')
+        return open.length === 0 && statuses.size === ids.length ? statuses : null
+      },
+      timeoutMs,
+      'payouts to settle'
+    )
+  } catch (error) {
+    const details = open.map((p) => `${p.id} ${p.status} after ${p.attempts} attempt(s)`)
+    throw new Error(`${(error as Error).message}; still open: ${details.join(', ')}`)
+  }
 }
 
 export function uniqueRef() {
