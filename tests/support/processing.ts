@@ -66,8 +66,27 @@ export async function waitUntilSettled(ids: string[], timeoutMs = 30_000) {
       'payouts to settle'
     )
   } catch (error) {
-    const details = open.map((p) => `${p.id} ${p.status} after ${p.attempts} attempt(s)`)
-    throw new Error(`${(error as Error).message}; still open: ${details.join(', ')}`)
+    // Each open payout with its recipient and timeline, so a CI log shows where it stopped.
+    const result = await db.rawQuery(
+      `SELECT p.id, p.status, p.attempts, p.recipient_details,
+              string_agg(e.type || coalesce(':' || e.to_status, ''), ' > ' ORDER BY e.id) AS timeline
+         FROM payouts p LEFT JOIN payout_events e ON e.payout_id = p.id
+        WHERE p.id = ANY(?::uuid[]) GROUP BY p.id`,
+      [`{${open.map((p) => p.id).join(',')}}`]
+    )
+    const details = (
+      result.rows as {
+        id: string
+        status: string
+        attempts: number
+        recipient_details: string
+        timeline: string
+      }[]
+    ).map(
+      (p) =>
+        `${p.id} (${p.recipient_details}) ${p.status} after ${p.attempts} attempt(s): ${p.timeline}`
+    )
+    throw new Error(`${(error as Error).message}; still open: ${details.join('; ')}`)
   }
 }
 
