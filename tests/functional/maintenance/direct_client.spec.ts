@@ -78,6 +78,70 @@ test.group('Direct database client for the hot paths', () => {
     await db.rawQuery('DROP TABLE direct_trx_probe')
   })
 
+  test('a repeated statement is prepared once per connection, then only executed', async ({
+    assert,
+  }) => {
+    const sql = `SELECT ?::int * 2 AS twice`
+    const prepared = await direct.transaction(async (trx) => {
+      const answers = [await trx.rawQuery(sql, [2]), await trx.rawQuery(sql, [21])]
+      assert.deepEqual(
+        answers.map((answer) => answer.rows[0].twice),
+        [4, 42]
+      )
+      const found = await trx.rawQuery(
+        `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = ?`,
+        [numberedPlaceholders(sql)]
+      )
+      return found.rows[0].n
+    })
+    assert.equal(prepared, 1)
+  })
+
+  test('a prepared statement whose result columns changed is prepared afresh and run again', async ({
+    assert,
+  }) => {
+    const pool = (db.connection().getWriteClient() as any).client.pool
+    const select = 'SELECT * FROM direct_stale_probe ORDER BY 1'
+    /* Holds every pooled connection at once, each having run `select`: all have it prepared. */
+    const prepareEverywhere = async () => {
+      let arrived = 0
+      let release!: () => void
+      const barrier = new Promise<void>((resolve) => (release = resolve))
+      await Promise.all(
+        Array.from({ length: pool.max }, () =>
+          direct.transaction(async (trx) => {
+            await trx.rawQuery(select)
+            if (++arrived === pool.max) release()
+            await barrier
+          })
+        )
+      )
+    }
+    await db.rawQuery('DROP TABLE IF EXISTS direct_stale_probe')
+    await db.rawQuery('CREATE TABLE direct_stale_probe (a int)')
+    try {
+      await db.rawQuery('INSERT INTO direct_stale_probe VALUES (1)')
+      await prepareEverywhere()
+      await db.rawQuery('ALTER TABLE direct_stale_probe ADD COLUMN b int DEFAULT 2')
+
+      // In a transaction: rolled back on the stale plan, then run once more.
+      let attempts = 0
+      const rows = await direct.transaction(async (trx) => {
+        attempts++
+        return (await trx.rawQuery(select)).rows
+      })
+      assert.equal(attempts, 2)
+      assert.deepEqual(rows, [{ a: 1, b: 2 }])
+
+      await prepareEverywhere()
+      await db.rawQuery('ALTER TABLE direct_stale_probe ADD COLUMN c int DEFAULT 3')
+      // Alone: the statement is simply run again.
+      assert.deepEqual((await direct.rawQuery(select)).rows, [{ a: 1, b: 2, c: 3 }])
+    } finally {
+      await db.rawQuery('DROP TABLE direct_stale_probe')
+    }
+  })
+
   test("inside a test's global transaction it goes through Lucid and sees that transaction", async ({
     assert,
   }) => {
