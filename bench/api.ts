@@ -133,7 +133,7 @@ async function main() {
       const create16 = await paired(
         'create',
         { url: BASE_URL, connections: 16, duration: SECONDS, requests: [createRequest] },
-        () => pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables)
+        () => pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables, 'prepared')
       )
       await tidyDatabase()
       const create64 = await load('create', {

@@ -9,6 +9,7 @@ import {
   createToken,
   ensureBenchAccounts,
   fixed,
+  paced,
   paired,
   type Paired,
   pgbench,
@@ -25,6 +26,8 @@ const ACCOUNTS = 1000
 const ROWS_PER_ACCOUNT = 1000
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16)
 const SECONDS = Number(process.env.BENCH_SECONDS || 10)
+/* Offered balance-at lookups per second for the latency-at-a-stated-load run. */
+const BALANCE_RATE = Number(process.env.BENCH_BALANCE_RATE || 1000)
 
 async function fill() {
   const client = pgClient()
@@ -79,6 +82,9 @@ async function main() {
       Date.UTC(2025, 0, 1) + Math.floor(Math.random() * ROWS_PER_ACCOUNT) * 60_000
     ).toISOString()
 
+  const balancePath = () =>
+    `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`
+
   const web = await startWeb()
   try {
     const variables = { account_count: String(ACCOUNTS), token_id: await tokenId(token) }
@@ -100,7 +106,7 @@ async function main() {
           },
         ],
       },
-      () => pgbench('bench/pgbench/deposit.sql', CONNECTIONS, SECONDS, variables)
+      () => pgbench('bench/pgbench/deposit.sql', CONNECTIONS, SECONDS, variables, 'prepared')
     )
     const balanceAt = await paired(
       'balance-at',
@@ -114,13 +120,21 @@ async function main() {
             headers,
             setupRequest: (request) => ({
               ...request,
-              path: `/api/v1/accounts/${pick()}/balance?at=${encodeURIComponent(randomInstant())}`,
+              path: balancePath(),
             }),
           },
         ],
       },
-      () => pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables)
+      () => pgbench('bench/pgbench/balance_at.sql', CONNECTIONS, SECONDS, variables, 'prepared')
     )
+    // Latency at a stated load, not at saturation: what a client sees while the service has headroom.
+    const atRate = await paced({
+      rate: BALANCE_RATE,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers,
+      path: balancePath,
+    })
 
     console.log(
       `\nledger rows: ${ledgerRows}, accounts: ${ACCOUNTS}, connections: ${CONNECTIONS},` +
@@ -138,7 +152,15 @@ async function main() {
     printTable([row('deposits (POST)', deposits), row('balance at (GET)', balanceAt)])
     console.log(`\nrounds, api req/s / pgbench tps: deposits ${roundsLine(deposits)}`)
     console.log(`                                 balance at ${roundsLine(balanceAt)}`)
+    console.log(
+      `\nbalance at, offered ${BALANCE_RATE}/s over ${CONNECTIONS} connections (open loop, latency` +
+        ` from each request's scheduled start): p50 ${fixed(atRate.p50)} ms, p90 ${fixed(atRate.p90)} ms,` +
+        ` p99 ${fixed(atRate.p99)} ms, max ${fixed(atRate.max)} ms, errors ${atRate.errors + atRate.non2xx}`
+    )
     console.log('\ntargets: balance-at p99 <= 10 ms at 16 connections; deposits >= 0.5 x pgbench')
+    console.log(
+      'pgbench runs -M prepared: the API sends these statements as named prepared statements too.'
+    )
   } finally {
     await stopWeb(web)
   }

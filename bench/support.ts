@@ -4,6 +4,7 @@
  * way of printing results. Benchmarks print numbers; they assert nothing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
@@ -232,12 +233,21 @@ export async function load(
   }
 }
 
+/*
+ * How the API sends a script's statements, and so how pgbench must send
+ * them: `prepared` for the hot paths on the direct client (named statements,
+ * planned once per connection), `extended` for Lucid's unnamed ones
+ * (parsed and planned on every execution).
+ */
+export type Protocol = 'prepared' | 'extended'
+
 /* Runs a pgbench script against the benchmark database; returns transactions per second. */
 export function pgbench(
   script: string,
   clients: number,
   seconds: number,
-  variables: Record<string, string> = {}
+  variables: Record<string, string> = {},
+  protocol: Protocol = 'extended'
 ): number {
   const args = [
     '-n',
@@ -254,7 +264,7 @@ export function pgbench(
     '-T',
     String(seconds),
     '-M',
-    'extended',
+    protocol,
     '-f',
     script,
     ...Object.entries(variables).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
@@ -362,3 +372,88 @@ export function printTable(rows: Record<string, string | number>[]) {
 }
 
 export const fixed = (value: number, digits = 1) => value.toFixed(digits)
+
+export interface PacedResult {
+  rate: number
+  connections: number
+  requests: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+  errors: number
+  non2xx: number
+}
+
+/*
+ * Latency at a stated load instead of at saturation: requests are started
+ * on a fixed schedule (`rate` per second, evenly spaced) over `connections`
+ * keep-alive connections, whatever the answers do, and each latency is
+ * counted from the request's scheduled start. A request that had to wait for
+ * a free connection therefore counts its wait too (no coordinated omission),
+ * which autocannon's per-second `overallRate` bursts cannot show.
+ */
+export async function paced(options: {
+  rate: number
+  connections: number
+  seconds: number
+  headers: Record<string, string>
+  path: () => string
+}): Promise<PacedResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections })
+  const { hostname, port } = new URL(BASE_URL)
+  const latencies: number[] = []
+  let errors = 0
+  let non2xx = 0
+  let inFlight = 0
+  const total = Math.round(options.rate * options.seconds)
+  const interval = 1000 / options.rate
+  const start = performance.now()
+  let sent = 0
+  await new Promise<void>((resolve) => {
+    const settle = () => {
+      if (--inFlight === 0 && sent === total) resolve()
+    }
+    const send = (scheduled: number) => {
+      inFlight++
+      const request = http.request(
+        { agent, hostname, port, path: options.path(), headers: options.headers },
+        (response) => {
+          if (response.statusCode! < 200 || response.statusCode! > 299) non2xx++
+          response.resume()
+          response.on('end', () => {
+            latencies.push(performance.now() - scheduled)
+            settle()
+          })
+        }
+      )
+      request.on('error', () => {
+        errors++
+        settle()
+      })
+      request.end()
+    }
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1)
+      while (sent < due) send(start + sent++ * interval)
+      // A 1 ms timer, not a busy loop: this process shares the two cores with the server.
+      if (sent < total) setTimeout(tick, 1)
+    }
+    tick()
+  })
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
+  return {
+    rate: options.rate,
+    connections: options.connections,
+    requests: latencies.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: latencies[latencies.length - 1] ?? 0,
+    errors,
+    non2xx,
+  }
+}
