@@ -416,21 +416,25 @@ export async function paced(options: {
     }
     const send = (scheduled: number) => {
       inFlight++
+      let finished = false
+      // Once per request, whether it ends in an answer or in a socket error (even mid-body).
+      const finish = (failed: boolean) => {
+        if (finished) return
+        finished = true
+        if (failed) errors++
+        else latencies.push(performance.now() - scheduled)
+        settle()
+      }
       const request = http.request(
         { agent, hostname, port, path: options.path(), headers: options.headers },
         (response) => {
           if (response.statusCode! < 200 || response.statusCode! > 299) non2xx++
+          response.on('error', () => finish(true))
+          response.on('end', () => finish(false))
           response.resume()
-          response.on('end', () => {
-            latencies.push(performance.now() - scheduled)
-            settle()
-          })
         }
       )
-      request.on('error', () => {
-        errors++
-        settle()
-      })
+      request.on('error', () => finish(true))
       request.end()
     }
     const tick = () => {
