@@ -62,13 +62,11 @@ export function numberedPlaceholders(sql: string): string {
 const NAMES = new Map<string, string>()
 const MAX_NAMED = 200
 let nameSequence = 0
+const newName = () => `hot_${++nameSequence}`
 
 function statementName(text: string) {
   let name = NAMES.get(text)
-  if (name === undefined && NAMES.size < MAX_NAMED) {
-    name = `hot_${++nameSequence}`
-    NAMES.set(text, name)
-  }
+  if (name === undefined && NAMES.size < MAX_NAMED) NAMES.set(text, (name = newName()))
   return name
 }
 
@@ -86,10 +84,6 @@ export function isStalePlan(error: unknown) {
   )
 }
 
-function forgetStatement(text: string) {
-  if (NAMES.has(text)) NAMES.set(text, `hot_${++nameSequence}`)
-}
-
 /* One statement with Lucid-style `?` bindings on a pooled connection, as a named statement. */
 async function run(connection: pg.Client, sql: string, bindings: RawBindings = []) {
   const text = numberedPlaceholders(sql)
@@ -99,7 +93,7 @@ async function run(connection: pg.Client, sql: string, bindings: RawBindings = [
   try {
     return await connection.query({ name, text, values })
   } catch (error) {
-    if (isStalePlan(error)) forgetStatement(text)
+    if (isStalePlan(error)) NAMES.set(text, newName())
     throw error
   }
 }
