@@ -23,3 +23,18 @@ export function backoffDelay(
 export function attemptsLeft(attempt: number, settings: RetrySettings) {
   return attempt < settings.maxAttempts
 }
+
+/*
+ * The wait before the next status check of a payout the provider accepted as
+ * pending: as long as it has waited so far (so checks thin out geometrically),
+ * at least baseMs and at most maxMs, plus jitter. Never zero: a provider that
+ * keeps answering pending must not be polled in a tight loop.
+ */
+export function statusCheckDelay(
+  waitedMs: number,
+  settings: RetrySettings,
+  random: () => number = Math.random
+): number {
+  const wait = Math.min(settings.maxMs, Math.max(settings.baseMs, Math.floor(waitedMs)))
+  return wait + Math.floor(random() * (settings.jitterMs + 1))
+}

@@ -54,6 +54,10 @@ export default class Payout extends BaseModel {
   @column.dateTime()
   declare completedAt: DateTime | null
 
+  /* Set while the provider has accepted the payout as pending and we wait for its result. */
+  @column.dateTime()
+  declare awaitingProviderSince: DateTime | null
+
   @hasMany(() => PayoutEvent)
   declare events: HasMany<typeof PayoutEvent>
 

@@ -4,10 +4,11 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
 import { startMockProvider } from '#tests/support/provider'
+import type { MockProviderOptions } from '#infrastructure/provider/mock_provider_server'
 import { PayoutWorker } from '#infrastructure/worker/payout_worker'
 
 /* The mock provider on the port the test configuration points PROVIDER_URL at. */
-export function startConfiguredMockProvider(overrides: { latencyMs?: number } = {}) {
+export function startConfiguredMockProvider(overrides: Partial<MockProviderOptions> = {}) {
   const config = payoutsConfig.mockProvider
   return startMockProvider({
     port: config.port,

@@ -6,7 +6,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import payoutsConfig from '#config/payouts'
 import Payout from '#models/payout'
 import { formatAmount } from '#domain/money'
-import { backoffDelay } from '#domain/retry_policy'
+import { backoffDelay, statusCheckDelay } from '#domain/retry_policy'
 import { COMMANDS } from '#domain/events'
 import { Inbox } from '#infrastructure/inbox/inbox'
 import { Outbox } from '#infrastructure/outbox/outbox'
@@ -17,7 +17,14 @@ import { retryQueueFor, TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 export const PROCESS_CONSUMER = 'payouts.process'
 
 export type ProcessOutcome =
-  'completed' | 'failed' | 'retry_scheduled' | 'pending' | 'dead_lettered' | 'duplicate' | 'skipped'
+  | 'completed'
+  | 'failed'
+  | 'retry_scheduled'
+  | 'pending'
+  | 'status_check_scheduled'
+  | 'dead_lettered'
+  | 'duplicate'
+  | 'skipped'
 
 export interface ProcessMessage {
   messageId: string
@@ -37,6 +44,11 @@ export interface ProcessMessage {
  *      COMPLETED; FAILED (declined, hold released); or, after a transient
  *      error, the provider's own status first, then a retry through the delay
  *      queues, or FAILED + a dead letter once attempts are exhausted.
+ * Once the provider has accepted the payout as pending, it holds the money's
+ * fate: later messages only ask for its status (not counted as attempts) until
+ * it answers succeeded or declined, and no transient error can fail the payout
+ * or release its hold. The webhook usually settles it first; these checks
+ * cover a webhook that never arrives.
  * The message is acknowledged by the caller after this returns.
  */
 @inject()
@@ -54,13 +66,15 @@ export class ProcessPayout {
     const payout = await this.startAttempt(message)
     if (!payout) return 'skipped'
 
-    const amount = formatAmount(payout.amount, payout.currency)
-    let result: PayResult = await this.provider.pay({
-      payoutId: payout.id,
-      amount,
-      currency: payout.currency,
-      recipientDetails: payout.recipientDetails,
-    })
+    if (payout.awaitingProviderSince) {
+      const status = await this.provider.status(payout.id)
+      // A provider that lost an accepted payout is asked to pay it again under
+      // the same idempotency key (the payout id), which cannot pay twice.
+      const result = status.kind === 'not_found' ? await this.pay(payout) : status
+      return this.settle(message, payout, result)
+    }
+
+    let result = await this.pay(payout)
     if (result.kind === 'transient') {
       // Before retrying, ask: the call may have reached the provider and paid.
       const status = await this.provider.status(payout.id)
@@ -68,6 +82,15 @@ export class ProcessPayout {
       else result = { kind: 'transient', reason: result.reason }
     }
     return this.settle(message, payout, result)
+  }
+
+  protected pay(payout: Payout): Promise<PayResult> {
+    return this.provider.pay({
+      payoutId: payout.id,
+      amount: formatAmount(payout.amount, payout.currency),
+      currency: payout.currency,
+      recipientDetails: payout.recipientDetails,
+    })
   }
 
   /* Step 1: the payout enters (or stays in) PROCESSING with one more attempt counted. */
@@ -83,6 +106,10 @@ export class ProcessPayout {
           countAttempt: true,
           attemptMessageId: message.messageId,
         })
+      }
+      if (payout?.status === 'PROCESSING' && payout.awaitingProviderSince) {
+        // A status check of an accepted payout: not a new attempt.
+        return payout
       }
       if (payout?.status === 'PROCESSING') {
         // A redelivery (or concurrent duplicate) of the current attempt's message is not a new attempt.
@@ -108,7 +135,7 @@ export class ProcessPayout {
   protected async settle(
     message: ProcessMessage,
     payout: Payout,
-    result: PayResult | { kind: 'pending'; providerReference: string | null }
+    result: PayResult
   ): Promise<ProcessOutcome> {
     return db.transaction(async (trx) => {
       if (!(await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId))) return 'duplicate'
@@ -131,14 +158,40 @@ export class ProcessPayout {
         })
         return moved ? 'failed' : 'skipped'
       }
+      if (payout.awaitingProviderSince) {
+        // Still pending, or the check itself failed: ask again later, never give up.
+        if (result.kind === 'transient') {
+          logger.warn(
+            { payout_id: payout.id, error: result.reason },
+            'provider status check failed; checking again later'
+          )
+        }
+        await this.scheduleStatusCheck(
+          trx,
+          payout,
+          message,
+          payout.awaitingProviderSince.toMillis()
+        )
+        return 'status_check_scheduled'
+      }
       if (result.kind === 'pending') {
+        const accepted = await trx.rawQuery(
+          `UPDATE payouts
+              SET awaiting_provider_since = date_trunc('milliseconds', clock_timestamp()),
+                  provider_reference = ?,
+                  updated_at = date_trunc('milliseconds', clock_timestamp())
+            WHERE id = ? AND status = 'PROCESSING'
+            RETURNING awaiting_provider_since`,
+          [result.providerReference, payout.id]
+        )
+        // A webhook may already have settled it while we were asking.
+        if (accepted.rows.length === 0) return 'skipped'
         await this.transitions.record(trx, payout, 'provider_pending', 'worker', {
           attempt,
           provider_reference: result.providerReference,
         })
-        // The result comes as a webhook; a later status check covers a lost one.
-        if (attempt < payoutsConfig.retry.maxAttempts)
-          await this.scheduleRetry(trx, payout, message)
+        // The result comes as a webhook; status checks cover a lost one.
+        await this.scheduleStatusCheck(trx, payout, message, Date.now())
         return 'pending'
       }
 
@@ -172,6 +225,16 @@ export class ProcessPayout {
       attempt: payout.attempts,
       delay_ms: delayMs,
     })
+    await this.stageRedelivery(trx, payout, message, delayMs)
+  }
+
+  /* payout.process again after delayMs, by a per-message TTL on a delay queue. */
+  protected async stageRedelivery(
+    trx: TransactionClientContract,
+    payout: Payout,
+    message: ProcessMessage,
+    delayMs: number
+  ) {
     await this.outbox.stage(trx, [
       {
         exchange: '',
@@ -181,6 +244,17 @@ export class ProcessPayout {
         expirationMs: Math.max(delayMs, 1),
       },
     ])
+  }
+
+  /* The next status check of an accepted payout, through the same delay queues as retries. */
+  protected async scheduleStatusCheck(
+    trx: TransactionClientContract,
+    payout: Payout,
+    message: ProcessMessage,
+    waitingSinceMs: number
+  ) {
+    const delayMs = statusCheckDelay(Date.now() - waitingSinceMs, payoutsConfig.retry)
+    await this.stageRedelivery(trx, payout, message, delayMs)
   }
 
   /* The exhausted work goes to payouts.dead, where the worker mirrors it for operators. */

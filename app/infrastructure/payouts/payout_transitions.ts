@@ -41,7 +41,12 @@ export class PayoutTransitions {
     options: MoveOptions
   ): Promise<Payout | null> {
     assertMove(from, to)
-    const sets = [`status = ?`, `updated_at = date_trunc('milliseconds', clock_timestamp())`]
+    const sets = [
+      `status = ?`,
+      `updated_at = date_trunc('milliseconds', clock_timestamp())`,
+      // Waiting on the provider belongs to one PROCESSING spell; any move ends it.
+      `awaiting_provider_since = NULL`,
+    ]
     const bindings: (string | number | null)[] = [to]
     if (to === 'COMPLETED')
       sets.push(`completed_at = date_trunc('milliseconds', clock_timestamp())`)

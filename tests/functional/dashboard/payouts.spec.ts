@@ -283,6 +283,28 @@ test.group('Dashboard: payouts', (group) => {
     asOperator.assertTextIncludes('data-confirm="Cancel payout')
   })
 
+  test('a payout the provider accepted shows since when it awaits the provider', async ({
+    client,
+    assert,
+  }) => {
+    const viewer = await createUser('viewer')
+    const account = await accountWith({ deposit: 100_000n })
+    const payout = await payoutOn(account)
+    const page = async () => (await client.get(`/payouts/${payout.id}`).loginAs(viewer)).text()
+    assert.notInclude(await page(), 'data-testid="awaiting-provider"')
+
+    await db.rawQuery(
+      `UPDATE payouts SET status = 'PROCESSING', attempts = 1,
+              awaiting_provider_since = '2026-01-02T03:04:05Z', provider_reference = 'prv_42'
+        WHERE id = ?`,
+      [payout.id]
+    )
+    const html = await page()
+    assert.include(html, 'data-testid="awaiting-provider"')
+    assert.match(html, /Awaiting the provider since[\s\S]*2026-01-02/)
+    assert.include(html, 'prv_42')
+  })
+
   test('a viewer cannot cancel (403); the payout stays NEW', async ({ client, assert }) => {
     const viewer = await createUser('viewer')
     const account = await accountWith({ deposit: 50_000n })

@@ -7,6 +7,11 @@ import { CheckLedger } from '#actions/ledger/check_ledger'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import {
+  ProviderClient,
+  type PayResult,
+  type StatusResult,
+} from '#infrastructure/provider/provider_client'
 import type { PayoutWorker } from '#infrastructure/worker/payout_worker'
 import { truncate } from '#tests/helpers'
 import {
@@ -100,6 +105,89 @@ test.group('Worker: processing payouts end to end', (group) => {
     assert.equal(account.balance, 1_000_000n - 4n * 1020n)
     assert.deepEqual(await new CheckLedger().handle(), [])
   }).timeout(60_000)
+
+  test('a pending payout whose webhook never comes is completed by status checks', async ({
+    assert,
+  }) => {
+    // The webhook goes nowhere, and settles long after the four attempts a retry budget would allow.
+    await provider.stop()
+    provider = await startConfiguredMockProvider({
+      webhookUrl: 'http://127.0.0.1:1/webhooks/provider',
+      webhookDelayMs: 1500,
+      webhookAttempts: 1,
+    })
+    const accountId = await fundedAccount(100_000)
+    const [id] = await createPayouts(accountId, ['async-lost-webhook'])
+    worker = await startWorker()
+    const settled = await waitUntilSettled([id], 20_000)
+
+    assert.equal(settled.get(id)!.status, 'COMPLETED')
+    // Status checks are not attempts: the provider was asked to pay once.
+    assert.equal(settled.get(id)!.attempts, 1)
+    assert.equal((await providerRecord(provider, id)).payments, 1)
+    const events = await db.rawQuery(
+      `SELECT type, actor, to_status FROM payout_events WHERE payout_id = ? ORDER BY id`,
+      [id]
+    )
+    const types = events.rows.map((e: { type: string }) => e.type)
+    assert.deepEqual(types, ['created', 'processing', 'provider_pending', 'completed'])
+    assert.equal(events.rows.at(-1).actor, 'worker')
+    const payout = await db.rawQuery(
+      `SELECT awaiting_provider_since, provider_reference FROM payouts WHERE id = ?`,
+      [id]
+    )
+    assert.isNull(payout.rows[0].awaiting_provider_since)
+    assert.match(payout.rows[0].provider_reference, /\S/)
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  }).timeout(30_000)
+
+  test('once the provider accepted a payout, transient errors never fail it', async ({
+    assert,
+  }) => {
+    // At the client boundary: pay() accepts once, then every call and the first
+    // eight status checks fail transiently (twice the retry budget), then it is paid.
+    const calls = { pay: 0, status: 0 }
+    class AcceptedThenFlaky extends ProviderClient {
+      async pay(): Promise<PayResult> {
+        calls.pay += 1
+        return calls.pay === 1
+          ? { kind: 'pending', providerReference: 'ref-accepted' }
+          : { kind: 'transient', reason: 'HTTP 503' }
+      }
+      async status(): Promise<StatusResult> {
+        calls.status += 1
+        return calls.status <= 8
+          ? { kind: 'transient', reason: 'HTTP 503' }
+          : { kind: 'succeeded', providerReference: 'ref-accepted' }
+      }
+    }
+    app.container.swap(
+      ProviderClient,
+      () => new AcceptedThenFlaky({ url: 'http://x', timeoutMs: 1 })
+    )
+    try {
+      const accountId = await fundedAccount(100_000)
+      const [id] = await createPayouts(accountId, ['IBAN accepted'])
+      worker = await startWorker()
+      const settled = await waitUntilSettled([id], 20_000)
+
+      assert.equal(settled.get(id)!.status, 'COMPLETED')
+      assert.equal(calls.pay, 1)
+      assert.equal(calls.status, 9)
+      const released = await db.rawQuery(
+        `SELECT count(*)::int AS n FROM transactions WHERE payout_id = ? AND type = 'payout_release'`,
+        [id]
+      )
+      assert.equal(released.rows[0].n, 0)
+      const letters = await db.rawQuery(`SELECT count(*)::int AS n FROM dead_letters`)
+      assert.equal(letters.rows[0].n, 0)
+      const account = await Account.findOrFail(accountId)
+      assert.equal(account.balance, 100_000n - 1020n)
+      assert.deepEqual(await new CheckLedger().handle(), [])
+    } finally {
+      app.container.restore(ProviderClient)
+    }
+  }).timeout(30_000)
 
   test('the same payout.process message delivered 3 times pays once', async ({ assert }) => {
     const accountId = await fundedAccount(100_000)

@@ -1,0 +1,16 @@
+import { BaseSchema } from '@adonisjs/lucid/schema'
+
+/*
+ * When the provider accepted a PROCESSING payout as pending. From then on the
+ * worker only asks for its status (no new attempt, no failure on a transient
+ * error) until the provider settles it; every status move clears it.
+ */
+export default class extends BaseSchema {
+  async up() {
+    this.schema.raw(`ALTER TABLE payouts ADD COLUMN awaiting_provider_since timestamptz`)
+  }
+
+  async down() {
+    this.schema.raw(`ALTER TABLE payouts DROP COLUMN awaiting_provider_since`)
+  }
+}
