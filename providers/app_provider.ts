@@ -62,8 +62,9 @@ export default class AppProvider {
 
   async shutdown() {
     await this.#relay?.stop()
-    // Rows published but not yet marked: marking them now spares the relay a second send.
-    await this.#outbox?.flushMarks()
+    // Publishes still in flight, then rows published but not yet marked: marking them now
+    // spares the relay a second send, and nothing touches the database after this.
+    await this.#outbox?.close()
     await this.#broker?.close()
   }
 }

@@ -57,6 +57,9 @@ export interface OutboxRow {
 export class Outbox {
   #pendingMarks: string[] = []
   #markTimer?: NodeJS.Timeout
+  /* After-commit publishes not yet confirmed, so close() can wait for them. */
+  #inFlight = new Set<Promise<void>>()
+  #closed = false
 
   constructor(private publisher: ConfirmedPublisher) {}
 
@@ -110,12 +113,14 @@ export class Outbox {
    */
   publishAfterCommit(trx: SqlTransaction | null, rows: OutboxRow[]) {
     const publish = () => {
-      this.publishStaged(rows).catch((error) => {
+      const publishing = this.publishStaged(rows).catch((error) => {
         logger.warn(
           { err: error, outbox_ids: rows.map((row) => row.id) },
           'after-commit publish failed; relay will retry'
         )
       })
+      this.#inFlight.add(publishing)
+      void publishing.finally(() => this.#inFlight.delete(publishing))
     }
     if (trx) trx.after('commit', publish)
     else publish()
@@ -141,7 +146,8 @@ export class Outbox {
    */
   #queueMarks(ids: string[]) {
     this.#pendingMarks.push(...ids)
-    if (this.#markTimer) return
+    // Once closed, the database may be gone: the relay marks (and resends) these.
+    if (this.#markTimer || this.#closed) return
     this.#markTimer = setTimeout(() => void this.flushMarks(), MARK_DELAY_MS)
     this.#markTimer.unref()
   }
@@ -157,6 +163,20 @@ export class Outbox {
       // Left unpublished in the table: the relay publishes them again (same message_id).
       logger.warn({ err: error, outbox_ids: ids }, 'marking outbox rows published failed')
     }
+  }
+
+  /*
+   * On shutdown, before the database closes: waits for the after-commit
+   * publishes still awaiting their confirms (each bounded by the broker's
+   * publish timeout), then marks every confirmed row in one last UPDATE.
+   * Nothing is written after this; a publish confirmed later leaves its row
+   * for the relay. Without it, a mark queued after the database closed waited
+   * for a pool connection (a minute) and held the process open.
+   */
+  async close() {
+    this.#closed = true
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+    await this.flushMarks()
   }
 
   /* One relay pass: publishes up to `batchSize` rows a crash or an outage left behind. */

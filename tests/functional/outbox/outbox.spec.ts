@@ -66,6 +66,43 @@ test.group('Transactional outbox', (group) => {
     assert.lengthOf(received, 1)
   })
 
+  test('closing waits for publishes in flight, marks them, then writes nothing more', async ({
+    assert,
+  }) => {
+    // A broker whose confirms take 300 ms: the publish is still in flight when close() starts.
+    const confirmed: string[] = []
+    const outbox = new Outbox({
+      async publish(_exchange, routingKey) {
+        await sleep(300)
+        confirmed.push(routingKey)
+      },
+    })
+    const publishedAt = async (key: string) => {
+      const row = await db.rawQuery(
+        'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
+        [key]
+      )
+      return row.rows[0].published_at as Date | null
+    }
+    const before = `test.outbox.${randomUUID()}`
+    await db.transaction(async (trx) => {
+      await outbox.stage(trx, [{ exchange: '', routingKey: before, payload: {} }])
+    })
+    await outbox.close()
+    assert.deepEqual(confirmed, [before])
+    assert.isNotNull(await publishedAt(before), 'marked before close() returned')
+
+    // A publish confirmed after close() leaves its row to the relay: no write, no timer.
+    const after = `test.outbox.${randomUUID()}`
+    await db.transaction(async (trx) => {
+      await outbox.stage(trx, [{ exchange: '', routingKey: after, payload: {} }])
+    })
+    await waitFor(async () => confirmed.includes(after), 5000, 'the late confirm')
+    await sleep(200)
+    assert.isNull(await publishedAt(after))
+    await db.rawQuery('DELETE FROM outbox_messages WHERE routing_key IN (?, ?)', [before, after])
+  })
+
   test('a transaction that rolls back after writing an outbox row publishes nothing', async ({
     assert,
   }) => {
