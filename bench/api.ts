@@ -127,7 +127,7 @@ async function main() {
       await owner.query('SELECT tokenable_id FROM auth_access_tokens WHERE id = $1', [tokenId])
     ).rows[0].tokenable_id as string
     await owner.end()
-    const variables = { account_count: String(ACCOUNTS), token_id: tokenId, owner_id: ownerId }
+    const variables = { account_count: String(ACCOUNTS), owner_id: ownerId }
 
     const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {
       const create16 = await paired(

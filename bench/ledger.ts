@@ -66,11 +66,6 @@ async function fill() {
   }
 }
 
-async function tokenId(token: string) {
-  const encoded = token.split('.')[0].replace(/^pat_/, '')
-  return Buffer.from(encoded, 'base64url').toString('utf8')
-}
-
 async function main() {
   await prepareDatabase()
   const { accountIds, ledgerRows } = await fill()
@@ -87,7 +82,7 @@ async function main() {
 
   const web = await startWeb()
   try {
-    const variables = { account_count: String(ACCOUNTS), token_id: await tokenId(token) }
+    const variables = { account_count: String(ACCOUNTS) }
     const deposits = await paired(
       'deposits',
       {

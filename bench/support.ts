@@ -33,8 +33,9 @@ export const benchEnv: NodeJS.ProcessEnv = {
   PORT: String(BENCH_PORT),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
-  // Two web processes on this 2-core machine unless told otherwise (see bin/server.ts).
-  WEB_CONCURRENCY: process.env.WEB_CONCURRENCY || '2',
+  // As many web processes as `npm start` runs (.env, else 1; see bin/server.ts). On this 2-core
+  // machine one beats two: two web processes and PostgreSQL deschedule each other.
+  WEB_CONCURRENCY: process.env.WEB_CONCURRENCY || env.WEB_CONCURRENCY || '1',
 }
 
 export function pgClient() {

@@ -4,6 +4,7 @@ import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { declareTopology } from '#infrastructure/rabbitmq/topology'
 import { Outbox } from '#infrastructure/outbox/outbox'
 import { OutboxRelayLoop } from '#infrastructure/outbox/relay_loop'
+import { AuthChangeListener } from '#infrastructure/auth/token_cache'
 
 /*
  * Application-wide bindings. Infrastructure (broker connection, provider
@@ -13,6 +14,7 @@ export default class AppProvider {
   #broker?: BrokerConnection
   #relay?: OutboxRelayLoop
   #outbox?: Outbox
+  #authListener?: AuthChangeListener
 
   constructor(protected app: ApplicationService) {}
 
@@ -46,7 +48,9 @@ export default class AppProvider {
    * retrying in the background and /health/ready reports it meanwhile.
    */
   async ready() {
-    if (this.app.getEnvironment() !== 'web') return
+    const environment = this.app.getEnvironment()
+    if (environment === 'web' || environment === 'test') await this.#listenForAuthChanges()
+    if (environment !== 'web') return
     const broker = await this.app.container.make(BrokerConnection)
     broker.start()
     // The web process also relays what a crash left in the outbox, so `web` alone loses nothing.
@@ -60,7 +64,20 @@ export default class AppProvider {
     this.#relay.start()
   }
 
+  /* Verified tokens are cached while this process hears every change to tokens and users. */
+  async #listenForAuthChanges() {
+    const { tokenCache } = await import('#infrastructure/auth/access_tokens_provider')
+    const database = this.app.config.get<{
+      connections: { postgres: { connection: Record<string, unknown> } }
+    }>('database')
+    this.#authListener = new AuthChangeListener(tokenCache, {
+      connection: database.connections.postgres.connection,
+    })
+    await this.#authListener.start()
+  }
+
   async shutdown() {
+    await this.#authListener?.stop()
     await this.#relay?.stop()
     // Publishes still in flight, then rows published but not yet marked: marking them now
     // spares the relay a second send, and nothing touches the database after this.

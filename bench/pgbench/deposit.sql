@@ -1,11 +1,10 @@
 -- The SQL one POST /api/v1/accounts/:id/deposits (no Idempotency-Key) runs, in order (see bench/ledger.ts).
--- :account_count accounts bench-1..N exist with ids md5('bench-n')::uuid; a token row with id :token_id exists.
+-- :account_count accounts bench-1..N exist with ids md5('bench-n')::uuid.
 -- The account's currency comes from the web process's cache (accounts never change currency), so
 -- it costs no statement after the first request per account.
 \set n random(1, :account_count)
--- access token guard: the token and its owner in one query (last use written at most once a minute)
-SELECT t.*, to_jsonb(u.*) AS owner FROM auth_access_tokens t JOIN users u ON u.id = t.tokenable_id
- WHERE t.id = :token_id AND t.type = 'api_token' LIMIT 1;
+-- access token guard: no statement. The web process caches a verified token (and its owner) until a
+-- trigger's NOTIFY says tokens or users changed, so a known token costs none.
 -- the whole deposit in one statement (so no BEGIN/COMMIT): balance, ledger row, outbox row
 -- (the JSON of the outbox rows is one text parameter in the API; '#' stands in for ':' here,
 -- which pgbench would read as a variable)

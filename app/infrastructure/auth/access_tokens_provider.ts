@@ -1,16 +1,26 @@
 import type { Secret } from '@adonisjs/core/helpers'
 import type { LucidModel } from '@adonisjs/lucid/types/model'
 import { AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
-import { direct } from '#infrastructure/database/direct'
+import { direct, inGlobalTransaction } from '#infrastructure/database/direct'
 import type { AccessTokenDbColumns } from '@adonisjs/auth/types/access_tokens'
+import { TokenCache } from '#infrastructure/auth/token_cache'
+
+type TokenRow = AccessTokenDbColumns & { owner: Record<string, unknown> }
+
+/* Verified token rows of this process (see TokenCache: on only while LISTENing for changes). */
+export const tokenCache = new TokenCache<TokenRow>()
 
 /* How stale `last_used_at` may get before a request writes it again. */
 const LAST_USED_RESOLUTION_MS = 60_000
 
 /*
- * The framework's database token provider, with three changes to verify():
+ * The framework's database token provider, with four changes to verify():
  * - the token and its owner are read in ONE query (the owner row rides along
  *   as JSON and is handed to the user provider, see TokenOwnerUserProvider);
+ * - a row read once is kept in tokenCache, so a known token costs no query
+ *   until a trigger's NOTIFY says tokens or users changed (the secret and
+ *   expiry are still checked on every request; a cached row that fails them
+ *   is read again, as token ids restart in tests);
  * - the secret is checked BEFORE anything is written (a guessed token id alone
  *   cannot touch the row);
  * - last_used_at is written at most once a minute instead of on every
@@ -20,42 +30,74 @@ const LAST_USED_RESOLUTION_MS = 60_000
 export class ThrottledAccessTokensProvider<
   Model extends LucidModel,
 > extends DbAccessTokensProvider<Model> {
-  /* Owner rows read with tokens, until the guard asks for them (same request, next step). */
-  readonly owners = new Map<string, Record<string, unknown>>()
+  /*
+   * Owner rows read with tokens, until the guard asks for them (same request,
+   * next step), counted so that concurrent requests of one user each find it.
+   */
+  readonly owners = new Map<string, { owner: Record<string, unknown>; waiting: number }>()
 
   async verify(tokenValue: Secret<string>) {
     const decoded = AccessToken.decode(this.prefix, tokenValue.release())
     if (!decoded) return null
+    const key = `${this.type}:${decoded.identifier}`
+    // Inside a test's global transaction nothing is committed, so nothing would notify.
+    const cacheable = !inGlobalTransaction()
 
+    const cached = cacheable ? tokenCache.get(key) : undefined
+    let verified = cached ? this.#check(cached, decoded.secret) : null
+    let row = cached
+    if (!verified) {
+      const generation = tokenCache.generation()
+      row = await this.#read(decoded.identifier)
+      if (!row) return null
+      verified = this.#check(row, decoded.secret)
+      if (!verified) return null
+      if (cacheable) tokenCache.set(key, row, generation)
+    }
+
+    const lastUsed = row!.last_used_at ? new Date(row!.last_used_at).getTime() : 0
+    if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
+      const now = new Date()
+      const db = await this.getDb()
+      await db
+        .from(this.table)
+        .where({ id: row!.id, type: this.type })
+        .update({ last_used_at: now })
+      // The cached row too, so the next minute's requests do not write again.
+      row!.last_used_at = now
+      verified.lastUsedAt = now
+    }
+    const owner = this.owners.get(String(row!.tokenable_id))
+    this.owners.set(String(row!.tokenable_id), {
+      owner: row!.owner,
+      waiting: (owner?.waiting ?? 0) + 1,
+    })
+    return verified
+  }
+
+  async #read(identifier: string) {
     const result = await direct.rawQuery(
       `SELECT t.*, to_jsonb(u.*) AS owner
          FROM ${this.table} t JOIN users u ON u.id = t.tokenable_id
         WHERE t.id = ? AND t.type = ? LIMIT 1`,
-      [decoded.identifier, this.type]
+      [identifier, this.type]
     )
-    const row = result.rows[0] as
-      (AccessTokenDbColumns & { owner: Record<string, unknown> }) | undefined
-    if (!row) return null
-
-    const token = this.dbRowToAccessToken(row)
-    if (!token.verify(decoded.secret) || token.isExpired()) return null
-
-    const lastUsed = row.last_used_at ? new Date(row.last_used_at).getTime() : 0
-    if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
-      const now = new Date()
-      const db = await this.getDb()
-      await db.from(this.table).where({ id: row.id, type: this.type }).update({ last_used_at: now })
-      token.lastUsedAt = now
-    }
-    this.owners.set(String(row.tokenable_id), row.owner)
-    return token
+    return result.rows[0] as TokenRow | undefined
   }
 
-  /* The owner row read with the token, once; undefined when it was already taken. */
+  /* The token when the secret matches and it has not expired. */
+  #check(row: TokenRow, secret: Secret<string>) {
+    const token = this.dbRowToAccessToken(row)
+    return token.verify(secret) && !token.isExpired() ? token : null
+  }
+
+  /* The owner row read with the token; undefined when no verified request is waiting for it. */
   takeOwner(id: string | number | bigint) {
     const key = String(id)
-    const owner = this.owners.get(key)
-    this.owners.delete(key)
-    return owner
+    const entry = this.owners.get(key)
+    if (!entry) return undefined
+    if (entry.waiting <= 1) this.owners.delete(key)
+    else entry.waiting -= 1
+    return entry.owner
   }
 }

@@ -103,7 +103,7 @@ function pool(): PooledClient {
 }
 
 /* True while a test wraps everything in Lucid's global transaction: go through Lucid then. */
-function inGlobalTransaction() {
+export function inGlobalTransaction() {
   return db.connectionGlobalTransactions.size > 0
 }
 
