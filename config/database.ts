@@ -15,7 +15,8 @@ const dbConfig = defineConfig({
         password: env.get('DB_PASSWORD', ''),
         database: env.get('DB_DATABASE', 'payouts'),
       },
-      pool: { min: 0, max: env.get('DB_POOL_MAX', 10) },
+      // Small on purpose (see .env.example): extra connections only queue inside PostgreSQL.
+      pool: { min: 0, max: env.get('DB_POOL_MAX', 5) },
       migrations: {
         naturalSort: true,
         paths: ['database/migrations'],
