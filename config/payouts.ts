@@ -17,6 +17,8 @@ const payoutsConfig = {
   idempotencyTtlHours: env.get('IDEMPOTENCY_TTL_HOURS', 24),
   /* A key in flight for longer than this is taken to be abandoned (crashed request). */
   idempotencyStaleLockSeconds: env.get('IDEMPOTENCY_LOCK_TIMEOUT_SECONDS', 60),
+  /* Verified API tokens cached per web process until a NOTIFY (docs/adr/0007). */
+  tokenCache: env.get('TOKEN_CACHE', true),
   provider: {
     url: env.get('PROVIDER_URL', 'http://127.0.0.1:4010'),
     timeoutMs: env.get('PROVIDER_TIMEOUT_MS', 5000),

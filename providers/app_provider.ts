@@ -49,7 +49,10 @@ export default class AppProvider {
    */
   async ready() {
     const environment = this.app.getEnvironment()
-    if (environment === 'web' || environment === 'test') await this.#listenForAuthChanges()
+    const { tokenCache } = this.app.config.get<{ tokenCache: boolean }>('payouts')
+    if (tokenCache && (environment === 'web' || environment === 'test')) {
+      await this.#listenForAuthChanges()
+    }
     if (environment !== 'web') return
     const broker = await this.app.container.make(BrokerConnection)
     broker.start()

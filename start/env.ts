@@ -31,6 +31,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   DB_PASSWORD: Env.schema.string.optional(),
   DB_DATABASE: Env.schema.string.optional(),
   DB_POOL_MAX: Env.schema.number.optional(),
+  TOKEN_CACHE: Env.schema.boolean.optional(),
 
   /* RabbitMQ */
   RABBITMQ_URL: Env.schema.string.optional(),
