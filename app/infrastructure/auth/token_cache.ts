@@ -57,10 +57,6 @@ export class TokenCache<Row> {
     this.#entries.set(id, { row, storedAt: now })
   }
 
-  delete(id: string) {
-    this.#entries.delete(id)
-  }
-
   /* Something changed (or we may have missed that it did): forget everything. */
   invalidate() {
     this.#generation += 1
