@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client'
 import db from '@adonisjs/lucid/services/db'
 import { metricsRegistry } from '#infrastructure/metrics/registry'
+import { sampled } from '#infrastructure/metrics/sampled'
 
 export const outboxMetrics = {
   published: new Counter({
@@ -33,23 +34,16 @@ export const outboxMetrics = {
   }),
 }
 
-/* Both gauges read one cached query per scrape. */
-let cached: { at: number; value: Promise<{ pending: number; oldestAgeSeconds: number }> } | null =
-  null
-
-function pendingStats() {
-  if (cached && Date.now() - cached.at < 1000) return cached.value
-  const value = db
-    .rawQuery(
+/* Both gauges read one query per scrape. */
+const pendingStats = sampled(
+  async () => {
+    const result = await db.rawQuery(
       `SELECT count(*)::int AS pending,
               coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest
          FROM outbox_messages WHERE published_at IS NULL`
     )
-    .then((result) => {
-      const row = result.rows[0] as { pending: number; oldest: number }
-      return { pending: row.pending, oldestAgeSeconds: row.oldest }
-    })
-    .catch(() => ({ pending: 0, oldestAgeSeconds: 0 }))
-  cached = { at: Date.now(), value }
-  return value
-}
+    const row = result.rows[0] as { pending: number; oldest: number }
+    return { pending: row.pending, oldestAgeSeconds: row.oldest }
+  },
+  { pending: 0, oldestAgeSeconds: 0 }
+)

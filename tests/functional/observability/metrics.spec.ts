@@ -4,7 +4,10 @@ import { readdirSync } from 'node:fs'
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
 import { metricsRegistry } from '#infrastructure/metrics/registry'
+import { accountWith, payoutOn, truncateMoney } from '#tests/support/dashboard'
+import { waitFor } from '#tests/support/processing'
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const promtoolMissing = spawnSync('promtool', ['--version']).error !== undefined
@@ -117,4 +120,52 @@ test.group('Metrics | names pass promtool lint', () => {
 
     assert.equal(result.status, 0, `${result.stdout}${result.stderr}`)
   }).skip(promtoolMissing, 'promtool is not installed (apt-get install prometheus)')
+})
+
+/* The value of an unlabelled metric in Prometheus text, or null. */
+function valueOf(text: string, name: string) {
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)
+  return match ? Number(match[1]) : null
+}
+
+test.group('Metrics | gauges read from the database', (group) => {
+  group.each.setup(() => truncateMoney())
+
+  test('outbox backlog and payouts awaiting the provider, with their oldest age', async ({
+    client,
+    assert,
+  }) => {
+    await loadFeatureMetrics()
+    const account = await accountWith({ deposit: 100_000n })
+    const payout = await payoutOn(account)
+    await db.rawQuery(
+      `UPDATE payouts SET status = 'PROCESSING', attempts = 1,
+              awaiting_provider_since = now() - interval '90 seconds' WHERE id = ?`,
+      [payout.id]
+    )
+    await db.rawQuery(`DELETE FROM outbox_messages`)
+    await db.rawQuery(
+      `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, created_at)
+       VALUES (?, '', 'test.metrics', '{}', '{}', now() - interval '30 seconds')`,
+      [randomUUID()]
+    )
+
+    // Each reading is shared for a second, so wait for one taken after the changes.
+    const text = await waitFor(async () => {
+      const scraped = await scrape(client)
+      return valueOf(scraped, 'payouts_awaiting_provider') === 1 ? scraped : null
+    }, 5000)
+    assert.isAtLeast(valueOf(text, 'payouts_awaiting_provider_oldest_seconds')!, 90)
+    assert.equal(valueOf(text, 'outbox_messages_pending'), 1)
+    assert.isAtLeast(valueOf(text, 'outbox_oldest_pending_age_seconds')!, 30)
+
+    await db.rawQuery(`UPDATE payouts SET awaiting_provider_since = NULL`)
+    await db.rawQuery(`DELETE FROM outbox_messages`)
+    const cleared = await waitFor(async () => {
+      const scraped = await scrape(client)
+      return valueOf(scraped, 'payouts_awaiting_provider') === 0 ? scraped : null
+    }, 5000)
+    assert.equal(valueOf(cleared, 'payouts_awaiting_provider_oldest_seconds'), 0)
+    assert.equal(valueOf(cleared, 'outbox_messages_pending'), 0)
+  })
 })
