@@ -76,7 +76,8 @@ export default class AppProvider {
     this.#authListener = new AuthChangeListener(tokenCache, {
       connection: database.connections.postgres.connection,
     })
-    await this.#authListener.start()
+    // In the background: boot does not wait on it, and until it listens the cache stays off.
+    void this.#authListener.start()
   }
 
   async shutdown() {

@@ -120,6 +120,7 @@ export class AuthChangeListener {
     const client = new pg.Client({
       ...this.options.connection,
       application_name: 'payouts:auth-listener',
+      connectionTimeoutMillis: 5000,
     })
     const lost = (error?: Error) => {
       if (this.#client !== client) return
