@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { RevokeToken } from '#actions/tokens/revoke_token'
@@ -25,6 +26,15 @@ async function notified(since: number) {
 
 test.group('Access token cache', (group) => {
   const users: User[] = []
+
+  /* A fresh token (its user removed after the test), used once so it is cached. */
+  async function usedToken(client: ApiClient) {
+    const issued = await tokenFor(['*'])
+    users.push(issued.user)
+    ;(await client.get('/api/v1/me').bearerToken(issued.token)).assertStatus(200)
+    return issued
+  }
+
   group.each.setup(async () => {
     await waitFor(async () => tokenCache.enabled, 10_000, 'the auth change listener')
     return async () => {
@@ -36,9 +46,7 @@ test.group('Access token cache', (group) => {
     client,
     assert,
   }) => {
-    const { token, user } = await tokenFor(['*'])
-    users.push(user)
-    ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(200)
+    const { token, user } = await usedToken(client)
 
     // Gone from the table without a notification: the cached row still answers.
     await deleteSilently(token)
@@ -56,9 +64,7 @@ test.group('Access token cache', (group) => {
     client,
     assert,
   }) => {
-    const { token, user } = await tokenFor(['*'])
-    users.push(user)
-    ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(200)
+    const { token } = await usedToken(client)
 
     let before = tokenCache.generation()
     await db.rawQuery(`UPDATE auth_access_tokens SET last_used_at = now() WHERE id = ?`, [
@@ -74,9 +80,7 @@ test.group('Access token cache', (group) => {
     await notified(before)
     ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(401)
 
-    const other = await tokenFor(['*'])
-    users.push(other.user)
-    ;(await client.get('/api/v1/me').bearerToken(other.token)).assertStatus(200)
+    const other = await usedToken(client)
     before = tokenCache.generation()
     await db.rawQuery(`UPDATE users SET role = 'viewer' WHERE id = ?`, [other.user.id])
     await notified(before)
@@ -88,17 +92,13 @@ test.group('Access token cache', (group) => {
   test('a token revoked in this process is refused by the very next request', async ({
     client,
   }) => {
-    const { token, user } = await tokenFor(['*'])
-    users.push(user)
-    ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(200)
+    const { token, user } = await usedToken(client)
     await new RevokeToken().handle(user, idOf(token))
     ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(401)
   })
 
   test('while the listener is disconnected nothing is cached', async ({ client, assert }) => {
-    const { token, user } = await tokenFor(['*'])
-    users.push(user)
-    ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(200)
+    const { token } = await usedToken(client)
 
     await db.rawQuery(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -110,9 +110,7 @@ test.group('Access token cache', (group) => {
     ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(401)
 
     await waitFor(async () => tokenCache.enabled, 10_000, 'the listener to reconnect')
-    const again = await tokenFor(['*'])
-    users.push(again.user)
-    ;(await client.get('/api/v1/me').bearerToken(again.token)).assertStatus(200)
+    await usedToken(client)
     assert.equal(tokenCache.size, 1)
   })
 
