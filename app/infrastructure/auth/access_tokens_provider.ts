@@ -39,40 +39,42 @@ export class ThrottledAccessTokensProvider<
   async verify(tokenValue: Secret<string>) {
     const decoded = AccessToken.decode(this.prefix, tokenValue.release())
     if (!decoded) return null
-    const key = `${this.type}:${decoded.identifier}`
-    // Inside a test's global transaction nothing is committed, so nothing would notify.
-    const cacheable = !inGlobalTransaction()
+    const found = await this.#find(decoded.identifier, decoded.secret)
+    if (!found) return null
+    const { row, token } = found
 
-    const cached = cacheable ? tokenCache.get(key) : undefined
-    let verified = cached ? this.#check(cached, decoded.secret) : null
-    let row = cached
-    if (!verified) {
-      const generation = tokenCache.generation()
-      row = await this.#read(decoded.identifier)
-      if (!row) return null
-      verified = this.#check(row, decoded.secret)
-      if (!verified) return null
-      if (cacheable) tokenCache.set(key, row, generation)
-    }
-
-    const lastUsed = row!.last_used_at ? new Date(row!.last_used_at).getTime() : 0
+    const lastUsed = row.last_used_at ? new Date(row.last_used_at).getTime() : 0
     if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
       const now = new Date()
       const db = await this.getDb()
-      await db
-        .from(this.table)
-        .where({ id: row!.id, type: this.type })
-        .update({ last_used_at: now })
+      await db.from(this.table).where({ id: row.id, type: this.type }).update({ last_used_at: now })
       // The cached row too, so the next minute's requests do not write again.
-      row!.last_used_at = now
-      verified.lastUsedAt = now
+      row.last_used_at = now
+      token.lastUsedAt = now
     }
-    const owner = this.owners.get(String(row!.tokenable_id))
-    this.owners.set(String(row!.tokenable_id), {
-      owner: row!.owner,
+    const owner = this.owners.get(String(row.tokenable_id))
+    this.owners.set(String(row.tokenable_id), {
+      owner: row.owner,
       waiting: (owner?.waiting ?? 0) + 1,
     })
-    return verified
+    return token
+  }
+
+  /* The token's row and the verified token: from the cache, else read (and cached). */
+  async #find(identifier: string, secret: Secret<string>) {
+    const key = `${this.type}:${identifier}`
+    // Inside a test's global transaction nothing is committed, so nothing would notify.
+    const cacheable = !inGlobalTransaction()
+    const cached = cacheable ? tokenCache.get(key) : undefined
+    const hit = cached && this.#check(cached, secret)
+    if (hit) return { row: cached, token: hit }
+
+    const generation = tokenCache.generation()
+    const row = await this.#read(identifier)
+    const token = row && this.#check(row, secret)
+    if (!token) return null
+    if (cacheable) tokenCache.set(key, row, generation)
+    return { row, token }
   }
 
   async #read(identifier: string) {
