@@ -6,17 +6,13 @@
  * web process's peak RSS, and beside them pgbench on the same SQL
  * (bench/pgbench/create_payout.sql, list_payouts.sql) and the ratio.
  */
-import { randomUUID } from 'node:crypto'
 import { spawn } from 'node:child_process'
-import type autocannon from 'autocannon'
 import {
   BASE_URL,
   benchEnv,
   ensureBenchAccounts,
   createToken,
   fixed,
-  load,
-  type LoadResult,
   paired,
   ROUNDS,
   roundsLine,
@@ -30,6 +26,7 @@ import {
   startWeb,
   stopWeb,
 } from './support.ts'
+import { load, loadGenerator, type LoadResult, type RequestSpec } from './load.ts'
 
 const ACCOUNTS = 1000
 const PAYOUTS = 1_000_000
@@ -95,19 +92,18 @@ async function main() {
   const token = createToken()
   const headers = { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' }
   const pick = () => accountIds[Math.floor(Math.random() * accountIds.length)]
-  const createRequest: autocannon.Request = {
+  const createRequest: RequestSpec = {
     method: 'POST',
-    path: '/api/v1/payouts',
-    setupRequest: (request) => ({
-      ...request,
-      headers: { ...headers, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
+    path: () => '/api/v1/payouts',
+    headers,
+    idempotencyKey: true,
+    body: () =>
+      JSON.stringify({
         account_id: pick(),
         amount: '1.00',
         currency: 'EUR',
         recipient_details: 'IBAN bench',
       }),
-    }),
   }
 
   const web = await startWeb()
@@ -132,7 +128,7 @@ async function main() {
     const { result, peakRssMb, peakProcessRssMb } = await peakRss(web.pid!, async () => {
       const create16 = await paired(
         'create',
-        { url: BASE_URL, connections: 16, duration: SECONDS, requests: [createRequest] },
+        { url: BASE_URL, connections: 16, duration: SECONDS, request: createRequest },
         () => pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables, 'prepared')
       )
       await tidyDatabase()
@@ -140,13 +136,13 @@ async function main() {
         url: BASE_URL,
         connections: 64,
         duration: SECONDS,
-        requests: [createRequest],
+        request: createRequest,
       })
       const list16 = await load('list', {
         url: BASE_URL,
         connections: 16,
         duration: SECONDS,
-        requests: [{ method: 'GET', path: '/api/v1/payouts?limit=25', headers }],
+        request: { method: 'GET', path: () => '/api/v1/payouts?limit=25', headers },
       })
       return { create16, create64, list16 }
     })
@@ -160,6 +156,7 @@ async function main() {
     const { create16, create64, list16 } = result
     console.log(
       `\npayouts in the table: ${payouts}; web processes: ${benchEnv.WEB_CONCURRENCY};` +
+        ` load generator: ${loadGenerator()};` +
         ` peak RSS: ${fixed(peakRssMb)} MB in all, ${fixed(peakProcessRssMb)} MB for the largest process\n`
     )
     const row = (label: string, r: LoadResult, pg: number, ratio = r.rps / pg) => ({

@@ -1,13 +1,12 @@
 /*
  * Shared pieces of the benchmarks: a dedicated database, the web process
- * started as a child, an API token, autocannon runs and pgbench runs, and one
- * way of printing results. Benchmarks print numbers; they assert nothing.
+ * started as a child, an API token, load runs (bench/load.ts) paired with
+ * pgbench runs, and one way of printing results. Benchmarks print numbers; they assert nothing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import autocannon from 'autocannon'
 import amqp from 'amqplib'
 import type pg from 'pg'
 import {
@@ -17,6 +16,7 @@ import {
   pgClient as connect,
   readEnv,
 } from '../scripts/support.ts'
+import { load, type LoadOptions, type LoadResult } from './load.ts'
 
 export { NODE_FLAGS }
 
@@ -206,34 +206,6 @@ export async function peakRss<T>(pid: number, work: () => Promise<T>) {
   }
 }
 
-export interface LoadResult {
-  label: string
-  connections: number
-  requests: number
-  rps: number
-  p50: number
-  p99: number
-  errors: number
-  non2xx: number
-}
-
-export async function load(
-  label: string,
-  options: autocannon.Options & { connections: number }
-): Promise<LoadResult> {
-  const result = await autocannon({ duration: 10, ...options })
-  return {
-    label,
-    connections: options.connections,
-    requests: result.requests.total,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  }
-}
-
 /*
  * How the API sends a script's statements, and so how pgbench must send
  * them: `prepared` for the hot paths on the direct client (named statements,
@@ -326,7 +298,7 @@ export interface Paired {
  */
 export async function paired(
   label: string,
-  options: autocannon.Options & { connections: number },
+  options: LoadOptions,
   pg: () => number,
   rounds = ROUNDS
 ): Promise<Paired> {

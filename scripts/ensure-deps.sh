@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks, so `npm start` and `npm test` work alone:
-# npm packages (which bring Node 24), Debian's Chromium for browser tests when
-# running as root, and a .env made from .env.example with a fresh APP_KEY.
+# npm packages (which bring Node 24), Debian's Chromium for browser tests and
+# wrk for the benchmarks when running as root, and a .env made from
+# .env.example with a fresh APP_KEY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,15 @@ if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
   else
     echo "[setup] warning: /usr/bin/chromium is missing and cannot be installed (not root); browser tests will fail" >&2
+  fi
+fi
+
+if [ "${1:-}" = "--bench" ] && ! command -v wrk > /dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get > /dev/null; then
+    echo "[setup] installing Debian's wrk, the benchmarks' load generator"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null
+  else
+    echo "[setup] note: wrk is missing and cannot be installed (not root); the benchmarks use autocannon" >&2
   fi
 fi
 
