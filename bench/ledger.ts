@@ -114,8 +114,8 @@ async function main() {
     const atLoad = { rate: BALANCE_RATE, connections: CONNECTIONS, headers, path: balancePath }
     await paced({ ...atLoad, seconds: 3 })
     const atRate = await paced({ ...atLoad, seconds: SECONDS })
-    // The floor under every p99 here: the cheapest route (no database, no auth) at the same
-    // connections, saturated. No route can answer with a shorter tail than this one.
+    // A floor for the p99s above: the cheapest route (no database, no auth) at the same
+    // connections, saturated; what is left of a tail beyond it is the route's own.
     const floor = await load('live', {
       url: BASE_URL,
       connections: CONNECTIONS,

@@ -52,20 +52,26 @@ const SAMPLES = 20_000
 /* Like autocannon's default: an answer slower than this counts as an error. */
 const TIMEOUT_SECONDS = 10
 
-let wrkVersion: string | null | undefined
+let installedWrk: string | null | undefined
 
-/* "wrk 4.1.0" when wrk is installed, else null (then autocannon runs). */
-export function loadGenerator(): string {
-  if (wrkVersion === undefined) {
+/* wrk's version ("4.1.0") when it is installed, else null (then autocannon runs). */
+function wrkVersion(): string | null {
+  if (installedWrk === undefined) {
     const probe = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
     const match = /wrk \S*?(\d+\.\d+\.\d+)/.exec(probe.stdout ?? '')
-    wrkVersion = probe.error || !match ? null : match[1]
+    installedWrk = probe.error || !match ? null : match[1]
   }
-  return wrkVersion ? `wrk ${wrkVersion}, 1 thread` : 'autocannon'
+  return installedWrk
+}
+
+/* The generator a run uses, as the reports name it. */
+export function loadGenerator(): string {
+  const version = wrkVersion()
+  return version ? `wrk ${version}, 1 thread` : 'autocannon'
 }
 
 export async function load(label: string, options: LoadOptions): Promise<LoadResult> {
-  const measured = loadGenerator() === 'autocannon' ? withAutocannon : withWrk
+  const measured = wrkVersion() ? withWrk : withAutocannon
   return { label, connections: options.connections, ...(await measured(options)) }
 }
 

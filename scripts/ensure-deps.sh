@@ -12,22 +12,22 @@ if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] |
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+# Installs a Debian package as root; otherwise prints why it is missing and what follows.
+debian_install() { # package, why, what happens without it
   if [ "$(id -u)" = "0" ] && command -v apt-get > /dev/null; then
-    echo "[setup] installing Debian's chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+    echo "[setup] installing Debian's $1 $2"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" > /dev/null
   else
-    echo "[setup] warning: /usr/bin/chromium is missing and cannot be installed (not root); browser tests will fail" >&2
+    echo "[setup] warning: $1 is missing and cannot be installed (not root); $3" >&2
   fi
+}
+
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  debian_install chromium "for the browser tests" "browser tests will fail"
 fi
 
 if [ "${1:-}" = "--bench" ] && ! command -v wrk > /dev/null; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get > /dev/null; then
-    echo "[setup] installing Debian's wrk, the benchmarks' load generator"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null
-  else
-    echo "[setup] note: wrk is missing and cannot be installed (not root); the benchmarks use autocannon" >&2
-  fi
+  debian_install wrk "(the benchmarks' load generator)" "the benchmarks use autocannon"
 fi
 
 if [ ! -f .env ]; then
