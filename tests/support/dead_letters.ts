@@ -33,6 +33,8 @@ export async function failedPayoutWithDeadLetter(
     attempts?: number
     /* Leave the payout in PROCESSING, as if the worker died before failing it. */
     stillProcessing?: boolean
+    /* Also mark it accepted by the provider (awaiting its answer); implies stillProcessing. */
+    acceptedByProvider?: boolean
   } = {}
 ) {
   const attempts = options.attempts ?? 2
@@ -50,7 +52,14 @@ export async function failedPayoutWithDeadLetter(
         error: `Provider answered 503 (attempt ${attempt})`,
       })
     }
-    if (options.stillProcessing) return
+    if (options.acceptedByProvider) {
+      await trx.rawQuery(
+        `UPDATE payouts SET awaiting_provider_since = now(), provider_reference = 'prv-test'
+          WHERE id = ?`,
+        [payout.id]
+      )
+    }
+    if (options.stillProcessing || options.acceptedByProvider) return
     await transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
       actor: 'worker',
       failureCode: 'provider_unavailable',

@@ -19,7 +19,10 @@ import type { TransactionHooks } from '#actions/transaction_hooks'
  *   payout moves back to PROCESSING and its funds are held again (409
  *   E_INSUFFICIENT_FUNDS when they are short, and nothing changes).
  * - discard: closed without retry; a payout still open in it is failed and
- *   its hold released.
+ *   its hold released. Not one the provider has accepted (PROCESSING and
+ *   awaiting the provider): the money may already be on its way, so failing
+ *   it and releasing its hold could pay the amount twice. That discard is 409
+ *   E_INVALID_STATE and changes nothing; a replay checks the provider's status.
  * The dead letter row is locked first, so two operators cannot both act.
  */
 @inject()
@@ -57,6 +60,11 @@ export class ResolveDeadLetter {
     return this.resolve(id, actor, 'discarded', hooks, async (trx, letter) => {
       const payout = await this.lockedPayout(trx, letter)
       if (!payout) return
+      if (payout.status === 'PROCESSING' && payout.awaitingProviderSince) {
+        throw new InvalidStateException(
+          'The provider has accepted this payout and decides its outcome; replay the dead letter to check its status'
+        )
+      }
       const options = {
         actor,
         failureCode: 'discarded',

@@ -174,13 +174,17 @@ export const deadLettersSection: OpenApiSection = {
         summary: 'Close without retry',
         description:
           'Closes an open dead letter as `discarded`. A payout in it that is still NEW or ' +
-          'PROCESSING ends FAILED (`failure_code` `discarded`) and its hold is released.',
+          'PROCESSING ends FAILED (`failure_code` `discarded`) and its hold is released, unless ' +
+          'the provider has accepted it: that payout is settled by the provider, so the discard ' +
+          'is refused (replay the letter to check its status).',
         tags,
         ability,
         responses: {
           '200': jsonResponse('The dead letter, status `discarded`', schemaRef('DeadLetter')),
           ...errors('404'),
-          '409': refusal(closed),
+          '409': refusal(
+            `${closed}; or its payout was accepted by the provider and awaits its answer`
+          ),
         },
       }),
     },

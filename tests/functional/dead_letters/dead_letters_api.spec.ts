@@ -169,6 +169,44 @@ test.group('Dead letters API', (group) => {
     assert.deepEqual(await new CheckLedger().handle(), [])
   })
 
+  test('discard of a payout the provider accepted is 409 and changes nothing; replay checks it', async ({
+    client,
+    assert,
+  }) => {
+    const { token } = await tokenFor(['dlq:manage'])
+    const accountId = await fundedAccount(100_000)
+    const { payout, letter } = await failedPayoutWithDeadLetter(
+      await Account.findOrFail(accountId),
+      { amount: 1000n, attempts: 1, acceptedByProvider: true }
+    )
+    const held = 100_000n - 1020n
+    assert.equal(await balanceOf(accountId), held)
+
+    const refused = await client
+      .post(`/api/v1/dead-letters/${letter.id}/discard`)
+      .bearerToken(token)
+    refused.assertStatus(409)
+    refused.assertBodyContains({ errors: [{ code: 'E_INVALID_STATE' }] })
+    assert.equal(await statusOf(payout.id), 'PROCESSING')
+    assert.equal(await balanceOf(accountId), held)
+    const open = await client.get(`/api/v1/dead-letters/${letter.id}`).bearerToken(token)
+    assert.equal(open.body().status, 'open')
+
+    // The way out: a replay sends the work back, and the worker asks the provider.
+    const replayed = await client
+      .post(`/api/v1/dead-letters/${letter.id}/replay`)
+      .bearerToken(token)
+    replayed.assertStatus(200)
+    assert.equal(await statusOf(payout.id), 'PROCESSING')
+    assert.equal(await balanceOf(accountId), held)
+    const commands = await db.rawQuery(
+      `SELECT 1 FROM outbox_messages WHERE routing_key = 'payout.process' AND payload->>'payout_id' = ?`,
+      [payout.id]
+    )
+    assert.isAbove(commands.rows.length, 1)
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  })
+
   test('dead-letters:* commands list, replay --all and discard', async ({ assert }) => {
     const accountId = await fundedAccount(100_000)
     const a = await exhaustedPayout(accountId)
