@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process'
 import {
+  appProcess,
   BASE_URL,
   benchEnv,
   ensureBenchAccounts,
@@ -107,13 +108,11 @@ async function main() {
   }
 
   const web = await startWeb()
-  const relay = spawn(
-    process.execPath,
-    ['build/ace.js', 'outbox:relay', '--watch', '--min-age=2000'],
-    {
+  const relay = appProcess(
+    spawn(process.execPath, ['build/ace.js', 'outbox:relay', '--watch', '--min-age=2000'], {
       env: benchEnv,
       stdio: 'ignore',
-    }
+    })
   )
   try {
     const tokenId = Buffer.from(token.split('.')[0].replace(/^pat_/, ''), 'base64url').toString()

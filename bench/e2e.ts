@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import amqp from 'amqplib'
 import {
   NODE_FLAGS,
+  appProcess,
   benchEnv,
   ensureBenchAccounts,
   fixed,
@@ -80,10 +81,12 @@ async function countOpen(ids: string[]) {
 }
 
 function startProcess(flags: string[], args: string[]): ChildProcess {
-  return spawn(process.execPath, [...flags, 'build/ace.js', ...args], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  return appProcess(
+    spawn(process.execPath, [...flags, 'build/ace.js', ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+  )
 }
 
 async function main() {
