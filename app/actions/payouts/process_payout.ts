@@ -43,7 +43,10 @@ export interface ProcessMessage {
  *   3. the outcome, its events and the inbox mark in one transaction:
  *      COMPLETED; FAILED (declined, hold released); or, after a transient
  *      error, the provider's own status first, then a retry through the delay
- *      queues, or FAILED + a dead letter once attempts are exhausted.
+ *      queues, or FAILED + a dead letter once attempts are exhausted and the
+ *      provider has said it does not have the payout (while the status
+ *      inquiry itself fails, nobody knows whether the last call paid, so
+ *      attempts continue past the limit instead).
  * Once the provider has accepted the payout as pending, it holds the money's
  * fate: later messages only ask for its status (not counted as attempts) until
  * it answers succeeded or declined, and no transient error can fail the payout
@@ -75,13 +78,15 @@ export class ProcessPayout {
     }
 
     let result = await this.pay(payout)
+    let outcomeUnknown = false
     if (result.kind === 'transient') {
       // Before retrying, ask: the call may have reached the provider and paid.
       const status = await this.provider.status(payout.id)
       if (status.kind !== 'not_found' && status.kind !== 'transient') result = status
       else result = { kind: 'transient', reason: result.reason }
+      outcomeUnknown = status.kind === 'transient'
     }
-    return this.settle(message, payout, result)
+    return this.settle(message, payout, result, outcomeUnknown)
   }
 
   protected pay(payout: Payout): Promise<PayResult> {
@@ -135,7 +140,9 @@ export class ProcessPayout {
   protected async settle(
     message: ProcessMessage,
     payout: Payout,
-    result: PayResult
+    result: PayResult,
+    /* A transient answer the provider could not be asked about: it may have paid. */
+    outcomeUnknown = false
   ): Promise<ProcessOutcome> {
     return db.transaction(async (trx) => {
       if (!(await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId))) return 'duplicate'
@@ -199,8 +206,11 @@ export class ProcessPayout {
         attempt,
         error: result.reason,
       })
-      if (attempt < payoutsConfig.retry.maxAttempts) {
-        await this.scheduleRetry(trx, payout, message)
+      // Out of attempts, a payout is failed (and its hold released) only once the provider
+      // has said it does not have it. While it cannot be asked, the last call may have paid:
+      // attempts go on (the provider is idempotent by payout id) until it answers.
+      if (attempt < payoutsConfig.retry.maxAttempts || outcomeUnknown) {
+        await this.scheduleRetry(trx, payout, message, outcomeUnknown)
         return 'retry_scheduled'
       }
       const failed = await this.transitions.move(trx, payout.id, 'PROCESSING', 'FAILED', {
@@ -218,12 +228,14 @@ export class ProcessPayout {
   protected async scheduleRetry(
     trx: TransactionClientContract,
     payout: Payout,
-    message: ProcessMessage
+    message: ProcessMessage,
+    outcomeUnknown: boolean
   ) {
     const delayMs = backoffDelay(payout.attempts, payoutsConfig.retry)
     await this.transitions.record(trx, payout, 'retry_scheduled', 'worker', {
       attempt: payout.attempts,
       delay_ms: delayMs,
+      ...(outcomeUnknown ? { provider_outcome: 'unknown' } : {}),
     })
     await this.stageRedelivery(trx, payout, message, delayMs)
   }

@@ -189,6 +189,57 @@ test.group('Worker: processing payouts end to end', (group) => {
     }
   }).timeout(30_000)
 
+  test('out of attempts while the provider cannot be asked, a payout is not failed', async ({
+    assert,
+  }) => {
+    // At the client boundary: every pay() call times out, and the status inquiry fails
+    // for six calls (past RETRY_MAX_ATTEMPTS=4), then says the provider had paid it.
+    const calls = { pay: 0, status: 0 }
+    class PaidButUnreachable extends ProviderClient {
+      async pay(): Promise<PayResult> {
+        calls.pay += 1
+        return { kind: 'transient', reason: 'timeout' }
+      }
+      async status(): Promise<StatusResult> {
+        calls.status += 1
+        return calls.status <= 6
+          ? { kind: 'transient', reason: 'HTTP 503' }
+          : { kind: 'succeeded', providerReference: 'ref-paid' }
+      }
+    }
+    app.container.swap(
+      ProviderClient,
+      () => new PaidButUnreachable({ url: 'http://x', timeoutMs: 1 })
+    )
+    try {
+      const accountId = await fundedAccount(100_000)
+      const [id] = await createPayouts(accountId, ['IBAN unreachable'])
+      worker = await startWorker()
+      const settled = await waitUntilSettled([id], 20_000)
+
+      assert.equal(settled.get(id)!.status, 'COMPLETED')
+      assert.equal(calls.pay, 7)
+      const retries = await db.rawQuery(
+        `SELECT count(*)::int AS n FROM payout_events
+          WHERE payout_id = ? AND type = 'retry_scheduled' AND details->>'provider_outcome' = 'unknown'`,
+        [id]
+      )
+      assert.equal(retries.rows[0].n, 6)
+      const released = await db.rawQuery(
+        `SELECT count(*)::int AS n FROM transactions WHERE payout_id = ? AND type = 'payout_release'`,
+        [id]
+      )
+      assert.equal(released.rows[0].n, 0)
+      const letters = await db.rawQuery(`SELECT count(*)::int AS n FROM dead_letters`)
+      assert.equal(letters.rows[0].n, 0)
+      const account = await Account.findOrFail(accountId)
+      assert.equal(account.balance, 100_000n - 1020n)
+      assert.deepEqual(await new CheckLedger().handle(), [])
+    } finally {
+      app.container.restore(ProviderClient)
+    }
+  }).timeout(30_000)
+
   test('the same payout.process message delivered 3 times pays once', async ({ assert }) => {
     const accountId = await fundedAccount(100_000)
     const [id] = await createPayouts(accountId, ['IBAN dup'])
