@@ -10,7 +10,7 @@ import { backoffDelay, statusCheckDelay } from '#domain/retry_policy'
 import { COMMANDS } from '#domain/events'
 import { Inbox } from '#infrastructure/inbox/inbox'
 import { Outbox } from '#infrastructure/outbox/outbox'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { ONE_PAYOUT_IN_STATUS, PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { ProviderClient, type PayResult } from '#infrastructure/provider/provider_client'
 import { retryQueueFor, TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 
@@ -187,9 +187,9 @@ export class ProcessPayout {
               SET awaiting_provider_since = date_trunc('milliseconds', clock_timestamp()),
                   provider_reference = ?,
                   updated_at = date_trunc('milliseconds', clock_timestamp())
-            WHERE id = ? AND status = 'PROCESSING'
+            WHERE ${ONE_PAYOUT_IN_STATUS}
             RETURNING awaiting_provider_since`,
-          [result.providerReference, payout.id]
+          [result.providerReference, payout.id, 'PROCESSING']
         )
         // A webhook may already have settled it while we were asking.
         if (accepted.rows.length === 0) return 'skipped'

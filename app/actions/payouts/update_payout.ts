@@ -1,7 +1,7 @@
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import Payout from '#models/payout'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { ONE_PAYOUT_IN_STATUS, PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { bindings } from '#infrastructure/database/bindings'
 import { InvalidStateException, PayoutNotFoundException } from '#exceptions/payout_exceptions'
 import type { TransactionHooks } from '#actions/transaction_hooks'
@@ -33,8 +33,8 @@ export class UpdatePayout {
         changed.recipient_details = input.recipientDetails
       }
       const result = await trx.rawQuery(
-        `UPDATE payouts SET ${sets.join(', ')} WHERE id = ? AND status = 'NEW' RETURNING *`,
-        bindings([...values, payoutId])
+        `UPDATE payouts SET ${sets.join(', ')} WHERE ${ONE_PAYOUT_IN_STATUS} RETURNING *`,
+        bindings([...values, payoutId, 'NEW'])
       )
       if (!result.rows[0]) {
         const exists = await Payout.query({ client: trx }).where('id', payoutId).first()
