@@ -232,14 +232,17 @@ export function pgbench(
   variables: Record<string, string> = {},
   protocol: Protocol = 'extended'
 ): number {
-  const args = [
-    '-n',
+  const connection = [
     '-h',
     env.DB_HOST || '127.0.0.1',
     '-p',
     String(env.DB_PORT || 5432),
     '-U',
     env.DB_USER || 'postgres',
+  ]
+  const args = [
+    '-n',
+    ...connection,
     '-c',
     String(clients),
     '-j',
@@ -255,15 +258,14 @@ export function pgbench(
   ]
   const pgEnv = { ...process.env, PGPASSWORD: env.DB_PASSWORD || '' }
   // The database alone. The application's processes wait stopped meanwhile: their outbox
-  // relays would otherwise publish the rows this script leaves unpublished (older than the
-  // relay's 2 s after a moment), taking the cores pgbench is measured on. Those rows are
-  // deleted before the processes go on.
+  // relays would otherwise publish the rows this script leaves unpublished once they are 2 s
+  // old, on the cores pgbench is measured on. Those rows are deleted before they go on.
   const paused = [...appProcesses]
   for (const child of paused) child.kill('SIGSTOP')
   let run
   try {
     run = spawnSync('pgbench', args, { encoding: 'utf8', env: pgEnv })
-    spawnSync('psql', [...args.slice(1, 7), '-qc', 'DELETE FROM outbox_messages', BENCH_DB], {
+    spawnSync('psql', [...connection, '-qc', 'DELETE FROM outbox_messages', BENCH_DB], {
       env: pgEnv,
       stdio: 'ignore',
     })
