@@ -49,6 +49,17 @@ export function ledgerEffect(from: PayoutStatus, to: PayoutStatus): 'hold' | 're
   return null
 }
 
+/*
+ * A provider result that contradicts where the payout stands, so money and
+ * ledger may disagree: paid out for a payout we failed, canceled or never
+ * sent, or failed for one we completed. It cannot move the payout (only a
+ * PROCESSING one moves); an operator has to reconcile it.
+ */
+export function contradictsProviderResult(status: PayoutStatus, reported: 'succeeded' | 'failed') {
+  if (reported === 'succeeded') return status !== 'PROCESSING' && status !== 'COMPLETED'
+  return status === 'COMPLETED'
+}
+
 /* Routing key of the event announcing that a payout entered `status`. */
 export function eventFor(status: PayoutStatus) {
   return `payout.${status.toLowerCase()}` as const

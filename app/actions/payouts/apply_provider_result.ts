@@ -4,7 +4,10 @@ import logger from '@adonisjs/core/services/logger'
 import Payout from '#models/payout'
 import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { bindings } from '#infrastructure/database/bindings'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { isUuid } from '#domain/ids'
+import { contradictsProviderResult } from '#domain/payout_state'
+import { providerContradictions } from '#infrastructure/provider/metrics'
 
 export interface ProviderEvent {
   event_id: string
@@ -21,7 +24,9 @@ export interface ProviderEvent {
  * repeated event (even a concurrent one, which waits on the primary key)
  * changes nothing. Only a PROCESSING payout is moved; an event for a payout
  * in any other state, or for an unknown payout, is recorded as ignored and
- * still answered 200 so the provider stops retrying it.
+ * still answered 200 so the provider stops retrying it. One that contradicts
+ * the payout's state (see contradictsProviderResult) also goes on its
+ * timeline and into provider_contradictions_total.
  */
 @inject()
 export class ApplyProviderResult {
@@ -70,6 +75,10 @@ export class ApplyProviderResult {
         await trx.rawQuery(`UPDATE provider_events SET outcome = 'ignored' WHERE event_id = ?`, [
           event.event_id,
         ])
+        if (payout && contradictsProviderResult(payout.status, event.status)) {
+          await this.recordContradiction(trx, payout, event)
+          return false
+        }
         logger.warn(
           {
             event_id: event.event_id,
@@ -85,5 +94,34 @@ export class ApplyProviderResult {
       }
       return true
     })
+  }
+
+  /*
+   * On the payout's timeline (where operators look), in a metric (to alert
+   * on) and as an error in the log: the provider says the money went the
+   * other way than the ledger does.
+   */
+  protected async recordContradiction(
+    trx: TransactionClientContract,
+    payout: Payout,
+    event: ProviderEvent
+  ) {
+    await this.transitions.record(trx, payout, 'provider_contradiction', 'provider', {
+      event_id: event.event_id,
+      provider_reference: event.provider_reference,
+      reported: event.status,
+      payout_status: payout.status,
+      ...(event.failure_code ? { failure_code: event.failure_code } : {}),
+    })
+    providerContradictions.inc({ reported: event.status })
+    logger.error(
+      {
+        event_id: event.event_id,
+        payout_id: payout.id,
+        event_status: event.status,
+        payout_status: payout.status,
+      },
+      'provider result contradicts the payout: reconcile it'
+    )
   }
 }

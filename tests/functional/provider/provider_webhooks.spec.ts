@@ -7,6 +7,7 @@ import { tokenFor, truncate } from '#tests/helpers'
 import { CheckLedger } from '#actions/ledger/check_ledger'
 import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
 import { ProviderWebhookSignature } from '#infrastructure/provider/webhook_signature'
+import { providerContradictions } from '#infrastructure/provider/metrics'
 import { clientFor, eventually, payRequest, startMockProvider } from '#tests/support/provider'
 import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
 
@@ -72,6 +73,11 @@ async function deliver(
     body: raw,
   })
   return { status: response.status, body: (await response.json()) as any }
+}
+
+async function contradictionsCounted(reported: 'succeeded' | 'failed') {
+  const metric = await providerContradictions.get()
+  return metric.values.find((value) => value.labels.reported === reported)?.value ?? 0
 }
 
 function assertUnauthorized(assert: any, response: { status: number; body: any }) {
@@ -261,8 +267,16 @@ test.group('Provider webhooks', (group) => {
     const after = await payout.show()
     assert.equal(after.status, 'COMPLETED')
     assert.equal(after.provider_reference, completed.provider_reference)
-    assert.lengthOf(after.events, completed.events.length)
     assert.equal(await payout.balance(), '388.00')
+    // It contradicts the payout, so operators see it on the timeline, with no status change.
+    assert.lengthOf(after.events, completed.events.length + 1)
+    assert.containsSubset(after.events.at(-1), {
+      type: 'provider_contradiction',
+      from_status: null,
+      to_status: null,
+      actor: 'provider',
+      details: { event_id: late.event_id, reported: 'failed', payout_status: 'COMPLETED' },
+    })
     assert.deepEqual(
       (await providerEvents(payout.payoutId)).map((row) => [row.status, row.outcome]),
       [
@@ -283,6 +297,38 @@ test.group('Provider webhooks', (group) => {
     assert.deepEqual(newResponse.body, { received: true, applied: false })
     const freshShown = await client.get(`/api/v1/payouts/${fresh.body().id}`).bearerToken(token)
     assert.equal(freshShown.body().status, 'NEW')
+    assert.deepEqual(await new CheckLedger().handle(), [])
+  })
+
+  test('a success for a payout we failed is flagged for reconciliation, not applied', async ({
+    client,
+    assert,
+  }) => {
+    const payout = await processingPayout(client)
+    await deliver(event(payout.payoutId, { status: 'failed', failure_code: 'account_closed' }))
+    assert.equal((await payout.show()).status, 'FAILED')
+    assert.equal(await payout.balance(), '490.00')
+    const before = await contradictionsCounted('succeeded')
+
+    const paid = event(payout.payoutId)
+    assert.deepEqual(await deliver(paid), { status: 200, body: { received: true, applied: false } })
+    const shown = await payout.show()
+    assert.equal(shown.status, 'FAILED')
+    assert.equal(await payout.balance(), '490.00')
+    assert.containsSubset(shown.events.at(-1), {
+      type: 'provider_contradiction',
+      actor: 'provider',
+      details: {
+        event_id: paid.event_id,
+        provider_reference: paid.provider_reference,
+        reported: 'succeeded',
+        payout_status: 'FAILED',
+      },
+    })
+    assert.equal(await contradictionsCounted('succeeded'), before + 1)
+    // A repeat of the same event is not flagged again.
+    await deliver(paid)
+    assert.equal(await contradictionsCounted('succeeded'), before + 1)
     assert.deepEqual(await new CheckLedger().handle(), [])
   })
 

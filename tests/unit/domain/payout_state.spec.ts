@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import {
   canMove,
+  contradictsProviderResult,
   holdsFunds,
   ledgerEffect,
   PAYOUT_STATUSES,
@@ -31,6 +32,15 @@ test.group('payout state machine', () => {
       PAYOUT_STATUSES.filter((status) => holdsFunds(status)),
       ['NEW', 'PROCESSING']
     )
+  })
+
+  test('a provider result contradicts the payout when money and ledger would disagree', ({
+    assert,
+  }) => {
+    const contradicted = (reported: 'succeeded' | 'failed') =>
+      PAYOUT_STATUSES.filter((status) => contradictsProviderResult(status, reported))
+    assert.deepEqual(contradicted('succeeded'), ['NEW', 'FAILED', 'CANCELED'])
+    assert.deepEqual(contradicted('failed'), ['COMPLETED'])
   })
 
   test('ledger effect of each allowed move: only failure and cancel release, replay re-holds', ({
