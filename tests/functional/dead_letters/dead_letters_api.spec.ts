@@ -8,12 +8,19 @@ import { tokenFor, truncate } from '#tests/helpers'
 import { fundedAccount } from '#tests/support/processing'
 import { failedPayoutWithDeadLetter } from '#tests/support/dead_letters'
 
-/* A payout that exhausted one attempt: FAILED (or still PROCESSING), mirrored as an open dead letter. */
-async function exhaustedPayout(accountId: string, finalStatus: 'FAILED' | 'PROCESSING' = 'FAILED') {
+/*
+ * A payout that exhausted one attempt, mirrored as an open dead letter: FAILED, still
+ * PROCESSING, or PROCESSING and accepted by the provider (awaiting its answer).
+ */
+async function exhaustedPayout(
+  accountId: string,
+  finalState: 'FAILED' | 'PROCESSING' | 'ACCEPTED' = 'FAILED'
+) {
   const { payout, letter } = await failedPayoutWithDeadLetter(await Account.findOrFail(accountId), {
     amount: 1000n,
     attempts: 1,
-    stillProcessing: finalStatus === 'PROCESSING',
+    stillProcessing: finalState === 'PROCESSING',
+    acceptedByProvider: finalState === 'ACCEPTED',
   })
   return { payoutId: payout.id, letterId: letter.id }
 }
@@ -175,33 +182,26 @@ test.group('Dead letters API', (group) => {
   }) => {
     const { token } = await tokenFor(['dlq:manage'])
     const accountId = await fundedAccount(100_000)
-    const { payout, letter } = await failedPayoutWithDeadLetter(
-      await Account.findOrFail(accountId),
-      { amount: 1000n, attempts: 1, acceptedByProvider: true }
-    )
+    const { payoutId, letterId } = await exhaustedPayout(accountId, 'ACCEPTED')
     const held = 100_000n - 1020n
     assert.equal(await balanceOf(accountId), held)
 
-    const refused = await client
-      .post(`/api/v1/dead-letters/${letter.id}/discard`)
-      .bearerToken(token)
+    const refused = await client.post(`/api/v1/dead-letters/${letterId}/discard`).bearerToken(token)
     refused.assertStatus(409)
     refused.assertBodyContains({ errors: [{ code: 'E_INVALID_STATE' }] })
-    assert.equal(await statusOf(payout.id), 'PROCESSING')
+    assert.equal(await statusOf(payoutId), 'PROCESSING')
     assert.equal(await balanceOf(accountId), held)
-    const open = await client.get(`/api/v1/dead-letters/${letter.id}`).bearerToken(token)
+    const open = await client.get(`/api/v1/dead-letters/${letterId}`).bearerToken(token)
     assert.equal(open.body().status, 'open')
 
     // The way out: a replay sends the work back, and the worker asks the provider.
-    const replayed = await client
-      .post(`/api/v1/dead-letters/${letter.id}/replay`)
-      .bearerToken(token)
+    const replayed = await client.post(`/api/v1/dead-letters/${letterId}/replay`).bearerToken(token)
     replayed.assertStatus(200)
-    assert.equal(await statusOf(payout.id), 'PROCESSING')
+    assert.equal(await statusOf(payoutId), 'PROCESSING')
     assert.equal(await balanceOf(accountId), held)
     const commands = await db.rawQuery(
       `SELECT 1 FROM outbox_messages WHERE routing_key = 'payout.process' AND payload->>'payout_id' = ?`,
-      [payout.id]
+      [payoutId]
     )
     assert.isAbove(commands.rows.length, 1)
     assert.deepEqual(await new CheckLedger().handle(), [])

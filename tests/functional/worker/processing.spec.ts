@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { Assert } from '@japa/assert'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
@@ -36,6 +37,30 @@ async function createPayouts(accountId: string, recipients: string[], amount = 1
 async function providerRecord(provider: MockProviderServer, payoutId: string) {
   const response = await fetch(`http://127.0.0.1:${provider.port}/payouts/${payoutId}`)
   return (await response.json()) as { status: string; payments: number }
+}
+
+/* Runs `body` with the worker's ProviderClient replaced by `fake` (the client boundary). */
+async function withProvider(fake: ProviderClient, body: () => Promise<void>) {
+  app.container.swap(ProviderClient, () => fake)
+  try {
+    await body()
+  } finally {
+    app.container.restore(ProviderClient)
+  }
+}
+
+/* A 10.00 payout the provider paid: its hold (10.20) is the debit; nothing released or dead-lettered. */
+async function assertPaidFromItsHold(assert: Assert, payoutId: string, accountId: string) {
+  const released = await db.rawQuery(
+    `SELECT count(*)::int AS n FROM transactions WHERE payout_id = ? AND type = 'payout_release'`,
+    [payoutId]
+  )
+  assert.equal(released.rows[0].n, 0)
+  const letters = await db.rawQuery(`SELECT count(*)::int AS n FROM dead_letters`)
+  assert.equal(letters.rows[0].n, 0)
+  const account = await Account.findOrFail(accountId)
+  assert.equal(account.balance, 100_000n - 1020n)
+  assert.deepEqual(await new CheckLedger().handle(), [])
 }
 
 const TABLES = [
@@ -161,11 +186,7 @@ test.group('Worker: processing payouts end to end', (group) => {
           : { kind: 'succeeded', providerReference: 'ref-accepted' }
       }
     }
-    app.container.swap(
-      ProviderClient,
-      () => new AcceptedThenFlaky({ url: 'http://x', timeoutMs: 1 })
-    )
-    try {
+    await withProvider(new AcceptedThenFlaky({ url: 'http://x', timeoutMs: 1 }), async () => {
       const accountId = await fundedAccount(100_000)
       const [id] = await createPayouts(accountId, ['IBAN accepted'])
       worker = await startWorker()
@@ -174,19 +195,8 @@ test.group('Worker: processing payouts end to end', (group) => {
       assert.equal(settled.get(id)!.status, 'COMPLETED')
       assert.equal(calls.pay, 1)
       assert.equal(calls.status, 9)
-      const released = await db.rawQuery(
-        `SELECT count(*)::int AS n FROM transactions WHERE payout_id = ? AND type = 'payout_release'`,
-        [id]
-      )
-      assert.equal(released.rows[0].n, 0)
-      const letters = await db.rawQuery(`SELECT count(*)::int AS n FROM dead_letters`)
-      assert.equal(letters.rows[0].n, 0)
-      const account = await Account.findOrFail(accountId)
-      assert.equal(account.balance, 100_000n - 1020n)
-      assert.deepEqual(await new CheckLedger().handle(), [])
-    } finally {
-      app.container.restore(ProviderClient)
-    }
+      await assertPaidFromItsHold(assert, id, accountId)
+    })
   }).timeout(30_000)
 
   test('out of attempts while the provider cannot be asked, a payout is not failed', async ({
@@ -207,11 +217,7 @@ test.group('Worker: processing payouts end to end', (group) => {
           : { kind: 'succeeded', providerReference: 'ref-paid' }
       }
     }
-    app.container.swap(
-      ProviderClient,
-      () => new PaidButUnreachable({ url: 'http://x', timeoutMs: 1 })
-    )
-    try {
+    await withProvider(new PaidButUnreachable({ url: 'http://x', timeoutMs: 1 }), async () => {
       const accountId = await fundedAccount(100_000)
       const [id] = await createPayouts(accountId, ['IBAN unreachable'])
       worker = await startWorker()
@@ -225,19 +231,8 @@ test.group('Worker: processing payouts end to end', (group) => {
         [id]
       )
       assert.equal(retries.rows[0].n, 6)
-      const released = await db.rawQuery(
-        `SELECT count(*)::int AS n FROM transactions WHERE payout_id = ? AND type = 'payout_release'`,
-        [id]
-      )
-      assert.equal(released.rows[0].n, 0)
-      const letters = await db.rawQuery(`SELECT count(*)::int AS n FROM dead_letters`)
-      assert.equal(letters.rows[0].n, 0)
-      const account = await Account.findOrFail(accountId)
-      assert.equal(account.balance, 100_000n - 1020n)
-      assert.deepEqual(await new CheckLedger().handle(), [])
-    } finally {
-      app.container.restore(ProviderClient)
-    }
+      await assertPaidFromItsHold(assert, id, accountId)
+    })
   }).timeout(30_000)
 
   test('the same payout.process message delivered 3 times pays once', async ({ assert }) => {
