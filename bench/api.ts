@@ -13,6 +13,7 @@ import {
   benchEnv,
   ensureBenchAccounts,
   createToken,
+  cpuPerRequest,
   fixed,
   paired,
   ROUNDS,
@@ -131,18 +132,22 @@ async function main() {
         () => pgbench('bench/pgbench/create_payout.sql', 16, SECONDS, variables, 'prepared')
       )
       await tidyDatabase()
-      const create64 = await load('create', {
-        url: BASE_URL,
-        connections: 64,
-        duration: SECONDS,
-        request: createRequest,
-      })
-      const list16 = await load('list', {
-        url: BASE_URL,
-        connections: 16,
-        duration: SECONDS,
-        request: { method: 'GET', path: () => '/api/v1/payouts?limit=25', headers },
-      })
+      const create64 = await cpuPerRequest(web.pid!, () =>
+        load('create', {
+          url: BASE_URL,
+          connections: 64,
+          duration: SECONDS,
+          request: createRequest,
+        })
+      )
+      const list16 = await cpuPerRequest(web.pid!, () =>
+        load('list', {
+          url: BASE_URL,
+          connections: 16,
+          duration: SECONDS,
+          request: { method: 'GET', path: () => '/api/v1/payouts?limit=25', headers },
+        })
+      )
       return { create16, create64, list16 }
     })
     const single = await singleRequestLatency(`${BASE_URL}/api/v1/payouts?limit=25`, headers)
@@ -179,6 +184,10 @@ async function main() {
     const change = (create64.rps / create16.api.rps - 1) * 100
     console.log(
       `\ncreate at 64 vs 16 connections: ${change >= 0 ? '+' : ''}${fixed(change)} % req/s (target: no drop over 10 %)`
+    )
+    console.log(
+      `web process CPU per request: create at 64 ${fixed(create64.cpuMsPerRequest, 2)} ms,` +
+        ` list at 16 ${fixed(list16.cpuMsPerRequest, 2)} ms (list target: >= 0.15 x pgbench)`
     )
     console.log(
       `one list page alone (1,000,000+ rows): p50 ${fixed(single.p50)} ms, p99 ${fixed(single.p99)} ms;` +

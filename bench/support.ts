@@ -180,6 +180,38 @@ function rssOf(pid: number): number {
   }
 }
 
+/* Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+
+/* CPU time (user + system) a process has used so far, in ms, read from /proc (0 once it is gone). */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The fields after the command name, which may hold spaces: state is [0], utime [11], stime [12].
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return 0
+  }
+}
+
+/*
+ * The CPU a process (with its cluster workers) spent per request while
+ * `work` ran a load: its CPU time before and after, from /proc, over the
+ * requests answered. It includes whatever else the process did meanwhile
+ * (the outbox relay runs in its own process and is not counted).
+ */
+export async function cpuPerRequest<T extends { requests: number }>(
+  pid: number,
+  work: () => Promise<T>
+): Promise<T & { cpuMsPerRequest: number }> {
+  const used = () => [pid, ...childrenOf(pid)].reduce((sum, one) => sum + cpuMsOf(one), 0)
+  const before = used()
+  const result = await work()
+  const spent = used() - before
+  return { ...result, cpuMsPerRequest: result.requests > 0 ? spent / result.requests : 0 }
+}
+
 /*
  * Peak resident set size of a process (with its cluster workers, and the
  * largest single one), sampled every 200 ms while `work` runs. Sampling reads

@@ -1,4 +1,4 @@
-import { DeadLetterActionCommand } from '#actions/dead_letters/run_from_command'
+import { DeadLetterActionCommand } from '#commands/support/_dead_letter_command'
 
 export default class DeadLettersDiscard extends DeadLetterActionCommand {
   static commandName = 'dead-letters:discard'

@@ -19,7 +19,7 @@ export default class DeadLettersList extends BaseCommand {
   declare limit: number
 
   async run() {
-    const { deadLetterQuery } = await import('#actions/dead_letters/dead_letter_query')
+    const { deadLetterQuery } = await import('#queries/dead_letters/dead_letter_query')
     if (!['open', 'replayed', 'discarded', 'all'].includes(this.status)) {
       this.logger.error('--status must be open, replayed, discarded or all')
       this.exitCode = 1

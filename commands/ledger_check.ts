@@ -8,7 +8,7 @@ export default class LedgerCheck extends BaseCommand {
   static options: CommandOptions = { startApp: true }
 
   async run() {
-    const { CheckLedger } = await import('#actions/ledger/check_ledger')
+    const { CheckLedger } = await import('#queries/ledger/check_ledger')
     const offences = await new CheckLedger().handle()
     if (offences.length === 0) {
       this.logger.success('Ledger consistent: every balance matches its ledger')

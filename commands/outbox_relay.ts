@@ -15,40 +15,27 @@ export default class OutboxRelay extends BaseCommand {
 
   async run() {
     const { Outbox } = await import('#infrastructure/outbox/outbox')
+    const { OutboxRelayLoop } = await import('#infrastructure/outbox/relay_loop')
     const { default: payoutsConfig } = await import('#config/payouts')
-    const outbox = await this.app.container.make(Outbox)
-
-    const pass = async () => {
-      let total = 0
-      let published: number
-      do {
-        published = await outbox.relayOnce(200, this.minAge)
-        total += published
-      } while (published === 200)
-      return total
-    }
+    const relay = new OutboxRelayLoop(
+      await this.app.container.make(Outbox),
+      payoutsConfig.worker.outboxRelayIntervalMs,
+      {
+        minAgeMs: this.minAge,
+        holdProcess: true,
+        onPass: (total) => {
+          if (total > 0) this.logger.info(`published ${total} outbox message(s)`)
+        },
+      }
+    )
 
     if (!this.watch) {
-      const total = await pass()
+      const total = await relay.pass()
       this.logger.success(`published ${total} outbox message(s)`)
       await this.terminate()
       return
     }
-    let stopped = false
-    let timer: NodeJS.Timeout | undefined
-    const loop = async () => {
-      if (stopped) return
-      const total = await pass().catch((error) => {
-        this.logger.warning(`relay pass failed: ${(error as Error).message}`)
-        return 0
-      })
-      if (total > 0) this.logger.info(`published ${total} outbox message(s)`)
-      timer = setTimeout(loop, payoutsConfig.worker.outboxRelayIntervalMs)
-    }
-    this.app.terminating(() => {
-      stopped = true
-      clearTimeout(timer)
-    })
-    await loop()
+    this.app.terminating(() => relay.stop())
+    relay.start({ immediately: true })
   }
 }

@@ -8,7 +8,7 @@ export default class PayoutsWork extends BaseCommand {
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   async run() {
-    const { PayoutWorker } = await import('#infrastructure/worker/payout_worker')
+    const { PayoutWorker } = await import('#consumers/payout_worker')
     const { startMetricsServer } = await import('#infrastructure/metrics/metrics_server')
     const { default: payoutsConfig } = await import('#config/payouts')
 

@@ -12,7 +12,7 @@ export default class ProviderMock extends BaseCommand {
 
   async run() {
     const { default: payoutsConfig } = await import('#config/payouts')
-    const { MockProviderServer } = await import('#infrastructure/provider/mock_provider_server')
+    const { MockProviderServer } = await import('#dev/mock_provider/mock_provider_server')
     const logger = await this.app.container.make('logger')
     const config = payoutsConfig.mockProvider
 

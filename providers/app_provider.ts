@@ -42,6 +42,12 @@ export default class AppProvider {
     })
   }
 
+  /* Before the preloads (routes), once the services the User model needs are booted. */
+  async start() {
+    const { registerUserAccessTokens } = await import('#infrastructure/auth/user_access_tokens')
+    registerUserAccessTokens()
+  }
+
   /*
    * The web process connects at boot (and so declares the topology). A broker
    * that is down at boot does not stop the server: the connection keeps

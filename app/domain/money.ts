@@ -95,3 +95,15 @@ export function feeFor(amountMinor: bigint, feeBps: number): bigint {
   if (amountMinor < 0n) throw new RangeError('fee is computed on positive amounts only')
   return (amountMinor * BigInt(feeBps) + 5000n) / 10000n
 }
+
+/*
+ * formatAmount as an SQL expression over a bigint column, for the one value an
+ * event must carry before the application has seen it: a ledger entry's
+ * balance_after, written by the same statement as the event (docs/adr/0008).
+ * A unit test holds it equal to formatAmount. The exponent is ours, so it is
+ * inlined as a number.
+ */
+export function formatAmountSql(column: string, currency: string): string {
+  const exponent = exponentOf(currency)
+  return `round(${column} / ${10 ** exponent}::numeric, ${exponent})::text`
+}

@@ -28,10 +28,6 @@ export function assertMove(from: PayoutStatus, to: PayoutStatus) {
   }
 }
 
-export function isFinal(status: PayoutStatus) {
-  return MOVES[status].length === 0
-}
-
 /* Statuses whose funds are held on the account (amount + fee). */
 export function holdsFunds(status: PayoutStatus) {
   return status === 'NEW' || status === 'PROCESSING'

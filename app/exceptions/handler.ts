@@ -7,7 +7,7 @@ import { errors as httpErrors, type HttpContext, ExceptionHandler } from '@adoni
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { apiError, type ApiError } from '#exceptions/api_error'
-import { isJsonEndpoint } from '#middleware/support/json_endpoints'
+import { isJsonEndpoint } from '#infrastructure/http/json_endpoints'
 
 const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 

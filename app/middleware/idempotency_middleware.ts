@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto'
-import db from '@adonisjs/lucid/services/db'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import payoutsConfig from '#config/payouts'
 import { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
-import { IdempotencyClaim } from '#infrastructure/idempotency/idempotency_claim'
 import { idempotencyMetrics } from '#infrastructure/idempotency/metrics'
 import {
   IdempotencyKeyInUseException,
@@ -14,14 +12,6 @@ import {
 
 const METHODS = new Set(['POST', 'PATCH', 'DELETE'])
 const VALID_KEY = /^[\x20-\x7E]{1,255}$/
-/* Statuses the client may retry with the same key: nothing is remembered for them. */
-const NOT_STORED = new Set([401, 403, 429])
-
-declare module '@adonisjs/core/http' {
-  interface HttpContext {
-    idempotency?: IdempotencyClaim
-  }
-}
 
 /* JSON with sorted keys, so the fingerprint does not depend on key order. */
 function canonical(value: unknown): string {
@@ -37,8 +27,11 @@ function canonical(value: unknown): string {
 
 /*
  * Idempotency-Key on POST, PATCH and DELETE under /api/v1 (after the token is
- * authenticated: keys are scoped to the token's owner). See CONTRACT.md and
- * IdempotencyStore for the semantics.
+ * authenticated: keys are scoped to the token's owner). It claims the key
+ * (or answers with the stored answer, 422 reused, 409 in use) and puts the
+ * claim on `ctx.idempotency`; idempotentResponse() stores the answer under it.
+ * A request that ends without storing one (validation 422s, 401/403, 5xx…)
+ * releases the key, so the client may retry with it. See CONTRACT.md.
  */
 export default class IdempotencyMiddleware {
   private store = new IdempotencyStore()
@@ -81,35 +74,11 @@ export default class IdempotencyMiddleware {
     }
 
     idempotencyMetrics.outcomes.inc({ outcome: 'claimed' })
-    const claim = new IdempotencyClaim(this.store, ownerId, key, outcome.claimId)
-    ctx.idempotency = claim
+    ctx.idempotency = outcome.claim
     try {
       await next()
-    } catch (error) {
-      await this.store.release(ownerId, key, claim.claimId)
-      throw error
+    } finally {
+      if (!outcome.claim.sealed) await this.store.release(outcome.claim)
     }
-    if (claim.sealed) return
-
-    const status = ctx.response.getStatus()
-    const body = ctx.response.getBody()
-    if (!this.shouldStore(status, body)) {
-      await this.store.release(ownerId, key, claim.claimId)
-      return
-    }
-    // Send exactly the bytes we store, so a replay is identical to this answer.
-    const text = typeof body === 'string' ? body : JSON.stringify(body ?? null)
-    await this.store.complete(db, ownerId, key, claim.claimId, status, text)
-    ctx.response.header('Content-Type', 'application/json; charset=utf-8')
-    ctx.response.send(text)
-  }
-
-  protected shouldStore(status: number, body: unknown) {
-    if (status >= 500 || NOT_STORED.has(status)) return false
-    if (status === 422) {
-      const errors = (body as { errors?: { code?: string }[] } | null)?.errors
-      return !errors?.some((error) => error.code === 'E_VALIDATION_ERROR')
-    }
-    return true
   }
 }

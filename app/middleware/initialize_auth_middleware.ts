@@ -2,7 +2,7 @@
 import type {} from '@adonisjs/auth/initialize_auth_middleware'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { isJsonEndpoint } from '#middleware/support/json_endpoints'
+import { isJsonEndpoint } from '#infrastructure/http/json_endpoints'
 
 /*
  * Creates ctx.auth, like the framework's middleware, but shares it with the

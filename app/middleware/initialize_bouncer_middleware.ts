@@ -2,7 +2,7 @@ import * as abilities from '#abilities/main'
 import { Bouncer } from '@adonisjs/bouncer'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { isJsonEndpoint } from '#middleware/support/json_endpoints'
+import { isJsonEndpoint } from '#infrastructure/http/json_endpoints'
 
 export default class InitializeBouncerMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {

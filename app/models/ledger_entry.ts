@@ -2,7 +2,9 @@ import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { bigintColumn } from '#models/columns'
 
-export type LedgerEntryType = 'deposit' | 'payout_hold' | 'payout_release' | 'order_payment'
+import type { LedgerEntryType } from '#domain/records'
+
+export type { LedgerEntryType }
 
 /*
  * One row of the ledger (`transactions` table): the signed change to an

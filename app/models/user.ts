@@ -3,19 +3,14 @@ import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, beforeSave, column } from '@adonisjs/lucid/orm'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
-import type { AccessToken } from '@adonisjs/auth/access_tokens'
-import { ThrottledAccessTokensProvider } from '#infrastructure/auth/access_tokens_provider'
+import type { AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import { type Role } from '#domain/roles'
 
 const AuthFinder = withAuthFinder(hash, { uids: ['email'], passwordColumnName: 'password' })
 
 export default class User extends compose(BaseModel, AuthFinder) {
-  static accessTokens = new ThrottledAccessTokensProvider({
-    tokenableModel: User,
-    prefix: 'pat_',
-    table: 'auth_access_tokens',
-    type: 'api_token',
-  })
+  /* API tokens ('pat_…'): set at boot by app/infrastructure/auth/user_access_tokens.ts. */
+  declare static accessTokens: DbAccessTokensProvider<typeof User>
 
   declare currentAccessToken?: AccessToken
 

@@ -1,9 +1,8 @@
-import type Account from '#models/account'
-import type LedgerEntry from '#models/ledger_entry'
+import type { AccountRecord, LedgerEntryRecord } from '#domain/records'
 import { formatAmount } from '#domain/money'
 import { isoUtc } from '#transformers/json'
 
-export function accountJson(account: Account) {
+export function accountJson(account: AccountRecord) {
   return {
     id: account.id,
     external_ref: account.externalRef,
@@ -14,7 +13,7 @@ export function accountJson(account: Account) {
   }
 }
 
-export function transactionJson(entry: LedgerEntry, currency: string) {
+export function transactionJson(entry: LedgerEntryRecord, currency: string) {
   return {
     id: entry.id,
     account_id: entry.accountId,
@@ -26,5 +25,22 @@ export function transactionJson(entry: LedgerEntry, currency: string) {
     payout_id: entry.payoutId,
     order_id: entry.orderId,
     created_at: isoUtc(entry.createdAt),
+  }
+}
+
+/* `account.credited`: a deposit as its event tells it (balance_after: see postEntryWithEvent). */
+export function accountCreditedJson(
+  deposit: { accountId: string; transactionId: string; amount: bigint; fee: bigint },
+  currency: string,
+  reference: string | null
+) {
+  return {
+    account_id: deposit.accountId,
+    transaction_id: deposit.transactionId,
+    amount: formatAmount(deposit.amount, currency),
+    fee: formatAmount(deposit.fee, currency),
+    credited: formatAmount(deposit.amount - deposit.fee, currency),
+    currency,
+    reference,
   }
 }

@@ -1,7 +1,6 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import { isoInstant } from '#validators/account'
+import { cursor, instant, searchText, uuid } from '#validators/rules'
 import { PAYOUT_STATUSES } from '#domain/payout_state'
-import { UUID_PATTERN } from '#domain/ids'
 
 /*
  * Query strings of the operator dashboard's list pages. Their forms send every
@@ -15,18 +14,17 @@ export function filledFields(qs: Record<string, unknown>) {
   )
 }
 
-const cursor = () => vine.string().maxLength(512).optional()
-
-export const payoutFiltersValidator = vine.create({
+/* GET /payouts and /payouts/export */
+export const filterPayoutsValidator = vine.create({
   status: vine.enum(PAYOUT_STATUSES).optional(),
-  account_id: vine.string().trim().regex(UUID_PATTERN).optional(),
-  created_from: isoInstant().optional(),
-  created_to: isoInstant().optional(),
-  q: vine.string().trim().maxLength(200).optional(),
-  cursor: cursor(),
+  account_id: uuid({ trim: true }).optional(),
+  created_from: instant().optional(),
+  created_to: instant().optional(),
+  q: searchText(200).optional(),
+  cursor: cursor().optional(),
 })
 
-payoutFiltersValidator.messagesProvider = new SimpleMessagesProvider({
+filterPayoutsValidator.messagesProvider = new SimpleMessagesProvider({
   'account_id.regex': 'Enter a whole account id (a UUID)',
   'created_from.iso8601': 'Enter a date and time',
   'created_to.iso8601': 'Enter a date and time',
@@ -34,16 +32,18 @@ payoutFiltersValidator.messagesProvider = new SimpleMessagesProvider({
   'q.maxLength': 'Search for at most {{ max }} characters',
 })
 
-export const accountSearchValidator = vine.create({
-  q: vine.string().trim().maxLength(255).optional(),
-  cursor: cursor(),
+/* GET /accounts */
+export const searchAccountsValidator = vine.create({
+  q: searchText(255).optional(),
+  cursor: cursor().optional(),
 })
 
-export const accountStatementValidator = vine.create({
-  at: isoInstant().optional(),
-  cursor: cursor(),
+/* GET /accounts/:id?at= */
+export const showAccountStatementValidator = vine.create({
+  at: instant().optional(),
+  cursor: cursor().optional(),
 })
 
-accountStatementValidator.messagesProvider = new SimpleMessagesProvider({
+showAccountStatementValidator.messagesProvider = new SimpleMessagesProvider({
   'at.iso8601': 'Enter a real date and time, such as 2026-01-31 12:00:00',
 })

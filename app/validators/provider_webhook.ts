@@ -1,13 +1,14 @@
 import vine from '@vinejs/vine'
+import { freeText } from '#validators/rules'
 
 export const PROVIDER_EVENT_STATUSES = ['succeeded', 'failed'] as const
 
-/* Body of a provider callback (CONTRACT.md, "Provider callbacks"). */
-export const providerEventValidator = vine.create({
-  event_id: vine.string().minLength(1).maxLength(255),
-  payout_id: vine.string().minLength(1).maxLength(255),
-  provider_reference: vine.string().minLength(1).maxLength(255),
+/* POST /webhooks/provider: the body of a provider callback (CONTRACT.md, "Provider callbacks"). */
+export const receiveProviderEventValidator = vine.create({
+  event_id: freeText(255, 1),
+  payout_id: freeText(255, 1),
+  provider_reference: freeText(255, 1),
   status: vine.enum(PROVIDER_EVENT_STATUSES),
-  failure_code: vine.string().minLength(1).maxLength(100).nullable().optional(),
-  failure_message: vine.string().maxLength(1000).nullable().optional(),
+  failure_code: freeText(100, 1).nullable().optional(),
+  failure_message: freeText(1000).nullable().optional(),
 })

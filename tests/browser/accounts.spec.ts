@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import LedgerEntry from '#models/ledger_entry'
-import { createUser } from '#tests/helpers'
-import { accountWith, truncateMoney } from '#tests/support/dashboard'
+import { UserFactory } from '#database/factories/user_factory'
+import { AccountFactory } from '#database/factories/account_factory'
+import { truncateMoney } from '#tests/support/dashboard'
 
 test.group('Browser: accounts', (group) => {
   group.each.setup(() => truncateMoney())
@@ -11,9 +12,12 @@ test.group('Browser: accounts', (group) => {
     browserContext,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await accountWith({ externalRef: 'Globex-Berlin', deposit: 10_000n }) // 98.00
-    await accountWith({ externalRef: 'initech' })
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.merge({
+      externalRef: 'Globex-Berlin',
+      balance: 9_800n,
+    }).create() // 98.00
+    await AccountFactory.merge({ externalRef: 'initech' }).create()
     await browserContext.loginAs(operator)
 
     const page = await visit('/accounts')
@@ -59,8 +63,8 @@ test.group('Browser: accounts', (group) => {
     browserContext,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ deposit: 10_000n })
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({ balance: 9_800n }).create()
     await LedgerEntry.query()
       .where('account_id', account.id)
       .update({ created_at: '2026-02-01T08:00:00Z' })

@@ -1,8 +1,9 @@
 import { test } from '@japa/runner'
 import DeadLetter from '#models/dead_letter'
 import Payout from '#models/payout'
-import { createUser } from '#tests/helpers'
-import { failedPayoutWithDeadLetter, fundedAccount } from '#tests/support/dead_letters'
+import { UserFactory } from '#database/factories/user_factory'
+import { AccountFactory } from '#database/factories/account_factory'
+import { failedPayoutWithDeadLetter } from '#tests/support/dead_letters'
 
 test.group('Browser: dead letters', () => {
   test('an operator replays a dead letter through the confirmation and sees it replayed', async ({
@@ -10,8 +11,8 @@ test.group('Browser: dead letters', () => {
     browserContext,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await fundedAccount()
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.apply('funded').create()
     const { letter, payout } = await failedPayoutWithDeadLetter(account)
     await browserContext.loginAs(operator)
 
@@ -63,8 +64,8 @@ test.group('Browser: dead letters', () => {
   })
 
   test('a viewer sees no replay or discard buttons', async ({ visit, browserContext, assert }) => {
-    const viewer = await createUser('viewer')
-    const account = await fundedAccount()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.apply('funded').create()
     const { letter } = await failedPayoutWithDeadLetter(account)
     await browserContext.loginAs(viewer)
 

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import db from '@adonisjs/lucid/services/db'
 import type { Page } from 'playwright'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
+import { DeadLetterFactory } from '#database/factories/dead_letter_factory'
 
 const CHARTS = ['throughput', 'latency', 'retries', 'queues']
 
@@ -30,7 +29,7 @@ test.group('Browser: metrics', () => {
     browserContext,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     await browserContext.loginAs(viewer)
     const requested: string[] = []
     browserContext.on('request', (request) => requested.push(request.url()))
@@ -68,7 +67,7 @@ test.group('Browser: metrics', () => {
     browserContext,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     await browserContext.loginAs(viewer)
     const page = await visit('/monitoring')
     const root = page.locator('[data-monitoring]')
@@ -77,12 +76,7 @@ test.group('Browser: metrics', () => {
     const shown = Number(await openLetters.innerText())
 
     // A new open dead letter appears on the next refresh, without a reload.
-    await db.table('dead_letters').insert({
-      message_id: `browser-metrics-${randomUUID()}`,
-      queue: 'payouts.process',
-      reason: 'exhausted',
-      payload: JSON.stringify({}),
-    })
+    await DeadLetterFactory.create()
     const refreshed = page.waitForResponse((r) => r.url().endsWith('/monitoring/data'), {
       timeout: 8000,
     })

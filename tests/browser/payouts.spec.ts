@@ -1,7 +1,9 @@
 import { test } from '@japa/runner'
 import Payout from '#models/payout'
-import { createUser } from '#tests/helpers'
-import { accountWith, insertPayouts, payoutOn, truncateMoney } from '#tests/support/dashboard'
+import { UserFactory } from '#database/factories/user_factory'
+import { AccountFactory } from '#database/factories/account_factory'
+import { PayoutFactory } from '#database/factories/payout_factory'
+import { insertPayouts, truncateMoney } from '#tests/support/dashboard'
 
 test.group('Browser: payouts', (group) => {
   group.each.setup(() => truncateMoney())
@@ -11,16 +13,23 @@ test.group('Browser: payouts', (group) => {
     browserContext,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await accountWith({ externalRef: 'browser-acct', deposit: 100_000n })
-    const other = await accountWith({ deposit: 100_000n })
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.merge({
+      externalRef: 'browser-acct',
+      balance: 98_000n,
+    }).create()
+    const other = await AccountFactory.merge({ balance: 98_000n }).create()
     await insertPayouts(other, 40)
-    const target = await payoutOn(account, {
+    const target = await PayoutFactory.merge({
+      accountId: account.id,
       amount: 4_200n,
       recipientDetails: 'IBAN NL91 Zoe Visser',
       comment: 'refund 77',
-    })
-    await payoutOn(account, { recipientDetails: 'IBAN NL91 Zoe Jansen' })
+    }).create()
+    await PayoutFactory.merge({
+      accountId: account.id,
+      recipientDetails: 'IBAN NL91 Zoe Jansen',
+    }).create()
     await browserContext.loginAs(operator)
 
     const page = await visit('/payouts')
@@ -79,8 +88,8 @@ test.group('Browser: payouts', (group) => {
   })
 
   test('CSV export downloads the filtered rows', async ({ visit, browserContext, assert }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.create()
     await insertPayouts(account, 30)
     await browserContext.loginAs(viewer)
 

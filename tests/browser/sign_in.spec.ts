@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 test.group('Browser: signing in', () => {
   test('an admin signs in through the form and lands on the overview', async ({ visit }) => {
-    const admin = await createUser('admin')
+    const admin = await UserFactory.apply('admin').create()
 
     const page = await visit('/login')
     await page.getByLabel('Email').fill(admin.email)
@@ -18,7 +18,7 @@ test.group('Browser: signing in', () => {
   })
 
   test('a wrong password shows the error and keeps the email', async ({ visit }) => {
-    const user = await createUser('operator')
+    const user = await UserFactory.apply('operator').create()
 
     const page = await visit('/login')
     await page.getByLabel('Email').fill(user.email)
@@ -35,7 +35,7 @@ test.group('Browser: signing in', () => {
     visit,
     browserContext,
   }) => {
-    const user = await createUser('viewer')
+    const user = await UserFactory.apply('viewer').create()
     await browserContext.loginAs(user)
 
     const page = await visit('/')

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import User from '#models/user'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 const baseUrl = () => `http://localhost:${process.env.PORT}`
 
@@ -21,8 +21,8 @@ test.group('Browser: Users & tokens', () => {
     browserContext,
     assert,
   }) => {
-    const admin = await createUser('admin')
-    const owner = await createUser('operator')
+    const admin = await UserFactory.apply('admin').create()
+    const owner = await UserFactory.apply('operator').create()
     await browserContext.loginAs(admin)
 
     const page = await visit('/users')
@@ -78,7 +78,7 @@ test.group('Browser: Users & tokens', () => {
     browserContext,
     assert,
   }) => {
-    const admin = await createUser('admin')
+    const admin = await UserFactory.apply('admin').create()
     await browserContext.loginAs(admin)
     const email = `created-${Date.now()}@example.test`
 
@@ -119,7 +119,7 @@ test.group('Browser: Users & tokens', () => {
   })
 
   test('a viewer who opens /users gets the 403 page', async ({ browserContext, assert }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     await browserContext.loginAs(viewer)
 
     const page = await browserContext.newPage()

@@ -106,11 +106,3 @@ export async function forceCloseConnection(connectionName: string) {
   if (!row) throw new Error(`no broker connection named ${connectionName}`)
   await rabbitmqctl('close_connection', row.split('\t')[0], 'test: forced close')
 }
-
-export async function waitUntil(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await sleep(25)
-  }
-}

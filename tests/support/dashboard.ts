@@ -1,48 +1,10 @@
-import { randomUUID } from 'node:crypto'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type Account from '#models/account'
-import { CreateAccount } from '#actions/accounts/create_account'
-import { PostDeposit } from '#actions/accounts/post_deposit'
-import { CreatePayout } from '#actions/payouts/create_payout'
 import { truncate } from '#tests/helpers'
 
 /* The money tables, emptied before tests that count rows across the whole table. */
 export function truncateMoney() {
   return truncate('payout_events', 'payouts', 'transactions', 'accounts', 'outbox_messages')
-}
-
-/* An account through the real action, credited `deposit` minor units (less the fee) when given. */
-export async function accountWith(
-  options: { externalRef?: string; currency?: string; deposit?: bigint } = {}
-) {
-  const account = await (
-    await app.container.make(CreateAccount)
-  ).handle({
-    externalRef: options.externalRef ?? `dash-${randomUUID()}`,
-    currency: options.currency ?? 'EUR',
-  })
-  if (options.deposit) {
-    const postDeposit = await app.container.make(PostDeposit)
-    await postDeposit.handle({ account, amount: options.deposit, actor: 'test' })
-    await account.refresh()
-  }
-  return account
-}
-
-/* A NEW payout through the real action (funds held, first timeline event). */
-export async function payoutOn(
-  account: Account,
-  options: { amount?: bigint; recipientDetails?: string; comment?: string | null } = {}
-) {
-  const create = await app.container.make(CreatePayout)
-  return create.handle({
-    account,
-    amount: options.amount ?? 10_000n,
-    recipientDetails: options.recipientDetails ?? 'IBAN DE89 3704 0044 0532 0130 00',
-    comment: options.comment ?? null,
-    actor: 'test',
-  })
 }
 
 const STATUSES = ['NEW', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELED']

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import app from '@adonisjs/core/services/app'
-import db from '@adonisjs/lucid/services/db'
 import type Account from '#models/account'
 import DeadLetter from '#models/dead_letter'
 import Payout from '#models/payout'
 import { MirrorDeadLetter } from '#actions/dead_letters/mirror_dead_letter'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
-import { accountWith, payoutOn } from '#tests/support/dashboard'
-
-/* An EUR account credited with `deposit` minor units (minus the deposit fee), through the real actions. */
-export function fundedAccount(deposit = 50_000n) {
-  return accountWith({ externalRef: `dlq-${randomUUID()}`, deposit })
-}
-
-/* A payout opened on `account` through the real action (its funds held). */
-export function openPayout(account: Account, amount: bigint) {
-  return payoutOn(account, { amount, recipientDetails: 'down-dlq-test' })
-}
+import { CreatePayout } from '#actions/payouts/create_payout'
+import { PayoutTransitions } from '#actions/payouts/payout_transitions'
+import { direct } from '#infrastructure/database/direct'
+import { recordPayoutEvent } from '#infrastructure/payouts/payout_store'
 
 /*
  * What the worker leaves behind when the provider stays down: the payout
+ * opened by the real action (its `payout.process` command in the outbox) and
  * moved NEW → PROCESSING → FAILED by the real transitions (so its hold is
  * released in the ledger), two failed attempts on its timeline, and the
  * dead-lettered `payout.process` message mirrored into dead_letters.
@@ -39,17 +31,27 @@ export async function failedPayoutWithDeadLetter(
 ) {
   const attempts = options.attempts ?? 2
   const lastError = `Provider answered 503 (attempt ${attempts})`
-  const payout = await openPayout(account, options.amount ?? 10_000n)
+  const create = await app.container.make(CreatePayout)
+  const payout = await direct.transaction((trx) =>
+    create.handle(trx, {
+      account,
+      amount: options.amount ?? 10_000n,
+      recipientDetails: 'down-dlq-test',
+      actor: 'test',
+    })
+  )
   const transitions = await app.container.make(PayoutTransitions)
-  await db.transaction(async (trx) => {
+  await direct.transaction(async (trx) => {
     await transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
       actor: 'worker',
       countAttempt: true,
     })
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      await transitions.record(trx, payout, 'attempt_failed', 'worker', {
-        attempt,
-        error: `Provider answered 503 (attempt ${attempt})`,
+      await recordPayoutEvent(trx, {
+        payoutId: payout.id,
+        type: 'attempt_failed',
+        actor: 'worker',
+        details: { attempt, error: `Provider answered 503 (attempt ${attempt})` },
       })
     }
     if (options.acceptedByProvider) {

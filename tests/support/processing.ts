@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
 import { startMockProvider } from '#tests/support/provider'
-import type { MockProviderOptions } from '#infrastructure/provider/mock_provider_server'
-import { PayoutWorker } from '#infrastructure/worker/payout_worker'
+import { eventually } from '#tests/support/eventually'
+import type { MockProviderOptions } from '#dev/mock_provider/mock_provider_server'
+import { PayoutWorker } from '#consumers/payout_worker'
 
 /* The mock provider on the port the test configuration points PROVIDER_URL at. */
 export function startConfiguredMockProvider(overrides: Partial<MockProviderOptions> = {}) {
@@ -27,20 +26,6 @@ export async function startWorker() {
   return worker
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-  what = 'condition'
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const value = await probe()
-    if (value) return value
-    await sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
 export async function payoutStatuses(ids: string[]) {
   const result = await db.rawQuery(
     `SELECT id, status, attempts, failure_code FROM payouts WHERE id = ANY(?::uuid[])`,
@@ -57,7 +42,7 @@ export async function payoutStatuses(ids: string[]) {
 export async function waitUntilSettled(ids: string[], timeoutMs = 30_000) {
   let open: { id: string; status: string; attempts: number }[] = []
   try {
-    return await waitFor(
+    return await eventually(
       async () => {
         const statuses = await payoutStatuses(ids)
         open = [...statuses.values()].filter((p) => p.status === 'NEW' || p.status === 'PROCESSING')
@@ -89,19 +74,4 @@ export async function waitUntilSettled(ids: string[], timeoutMs = 30_000) {
     )
     throw new Error(`${(error as Error).message}; still open: ${details.join('; ')}`)
   }
-}
-
-export function uniqueRef() {
-  return `acc-${randomUUID()}`
-}
-
-/* An account credited with `balanceMinor` directly in SQL, with its ledger row. */
-export async function fundedAccount(balanceMinor: number, currency = 'EUR') {
-  const result = await db.rawQuery(
-    `WITH a AS (INSERT INTO accounts (external_ref, currency, balance) VALUES (?, ?, ?) RETURNING id, balance)
-     INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference)
-     SELECT id, 'deposit', balance, 0, balance, 'test funding' FROM a RETURNING account_id`,
-    [uniqueRef(), currency, balanceMinor]
-  )
-  return result.rows[0].account_id as string
 }

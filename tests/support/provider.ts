@@ -1,11 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import {
   MockProviderServer,
   type MockProviderOptions,
-} from '#infrastructure/provider/mock_provider_server'
+} from '#dev/mock_provider/mock_provider_server'
 import { ProviderClient } from '#infrastructure/provider/provider_client'
 
 export const TEST_WEBHOOK_SECRET = 'test-provider-secret'
@@ -73,18 +72,5 @@ export async function startReceiver(statuses: number[] = []) {
     url: `http://127.0.0.1:${port}/webhooks/provider`,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 5000
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await sleep(25)
   }
 }

@@ -1,5 +1,5 @@
-import db from '@adonisjs/lucid/services/db'
-import { bindings } from '#infrastructure/database/bindings'
+import { direct } from '#infrastructure/database/direct'
+import { recordDeadLetter } from '#infrastructure/dead_letters/dead_letter_store'
 import { isUuid } from '#domain/ids'
 
 export interface DeadMessage {
@@ -35,40 +35,25 @@ export class MirrorDeadLetter {
     const payoutId = isUuid(candidate) ? candidate : null
     const accountId = isUuid(message.payload.account_id) ? message.payload.account_id : null
 
-    const result = await db.rawQuery(
-      `WITH payout AS (SELECT id, account_id FROM payouts WHERE id = ?::uuid),
-            attempts AS (
-              SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'attempt', e.details->'attempt', 'error', e.details->>'error',
-                       'at', e.created_at) ORDER BY e.id), '[]'::jsonb) AS errors
-                FROM payout_events e WHERE e.payout_id = ?::uuid AND e.type = 'attempt_failed')
-       INSERT INTO dead_letters
-         (message_id, queue, routing_key, payout_id, account_id, reason, error_code, attempts,
-          last_error, errors, payload, headers)
-       SELECT ?, ?, ?, (SELECT id FROM payout), coalesce((SELECT account_id FROM payout), ?::uuid),
-              ?, ?, ?, ?, (SELECT errors FROM attempts), ?::jsonb, ?::jsonb
-       ON CONFLICT (message_id) DO NOTHING
-       RETURNING id`,
-      bindings([
-        payoutId,
-        payoutId,
-        message.messageId,
-        queue,
-        routingKey || null,
-        accountId,
-        reason,
+    const recorded = await recordDeadLetter(direct, {
+      messageId: message.messageId,
+      queue,
+      routingKey: routingKey || null,
+      payoutId,
+      accountId,
+      reason,
+      errorCode:
         typeof headers['x-error-code'] === 'string'
           ? headers['x-error-code']
           : reason === 'exhausted'
             ? 'provider_unavailable'
             : reason,
-        Number(headers['x-attempts'] ?? 0) || 0,
-        typeof headers['x-last-error'] === 'string' ? headers['x-last-error'] : null,
-        JSON.stringify(message.payload),
-        JSON.stringify(jsonSafe(headers)),
-      ])
-    )
-    return { recorded: result.rows.length === 1, reason }
+      attempts: Number(headers['x-attempts'] ?? 0) || 0,
+      lastError: typeof headers['x-last-error'] === 'string' ? headers['x-last-error'] : null,
+      payload: message.payload,
+      headers: jsonSafe(headers),
+    })
+    return { recorded, reason }
   }
 }
 

@@ -1,17 +1,16 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import DeadLetter from '#models/dead_letter'
-import Payout from '#models/payout'
-import { COMMANDS, EXCHANGES } from '#domain/events'
+import type DeadLetter from '#models/dead_letter'
+import type { Transaction } from '#infrastructure/database/direct'
+import { closeDeadLetter, lockDeadLetter } from '#infrastructure/dead_letters/dead_letter_store'
+import { lockPayout } from '#infrastructure/payouts/payout_store'
+import { COMMANDS, EXCHANGES } from '#domain/messages'
 import { Outbox } from '#infrastructure/outbox/outbox'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { PayoutTransitions } from '#actions/payouts/payout_transitions'
 import {
   DeadLetterClosedException,
   DeadLetterNotFoundException,
 } from '#exceptions/dead_letter_exceptions'
 import { InvalidStateException } from '#exceptions/payout_exceptions'
-import type { TransactionHooks } from '#actions/transaction_hooks'
 
 /*
  * Closes an open dead letter, in one transaction with its consequences:
@@ -32,8 +31,14 @@ export class ResolveDeadLetter {
     private transitions: PayoutTransitions
   ) {}
 
-  replay(id: string, actor: string, hooks: TransactionHooks<DeadLetter> = {}) {
-    return this.resolve(id, actor, 'replayed', hooks, async (trx, letter) => {
+  handle(trx: Transaction, input: { id: string; actor: string; resolution: 'replay' | 'discard' }) {
+    return input.resolution === 'replay'
+      ? this.replay(trx, input.id, input.actor)
+      : this.discard(trx, input.id, input.actor)
+  }
+
+  replay(trx: Transaction, id: string, actor: string) {
+    return this.resolve(trx, id, actor, 'replayed', async (letter) => {
       const payout = await this.lockedPayout(trx, letter)
       if (payout?.status === 'FAILED') {
         await this.transitions.move(trx, payout.id, 'FAILED', 'PROCESSING', {
@@ -56,8 +61,8 @@ export class ResolveDeadLetter {
     })
   }
 
-  discard(id: string, actor: string, hooks: TransactionHooks<DeadLetter> = {}) {
-    return this.resolve(id, actor, 'discarded', hooks, async (trx, letter) => {
+  discard(trx: Transaction, id: string, actor: string) {
+    return this.resolve(trx, id, actor, 'discarded', async (letter) => {
       const payout = await this.lockedPayout(trx, letter)
       if (!payout) return
       if (payout.status === 'PROCESSING' && payout.awaitingProviderSince) {
@@ -81,31 +86,20 @@ export class ResolveDeadLetter {
   }
 
   protected async resolve(
+    trx: Transaction,
     id: string,
     actor: string,
     status: 'replayed' | 'discarded',
-    hooks: TransactionHooks<DeadLetter>,
-    effect: (trx: TransactionClientContract, letter: DeadLetter) => Promise<void>
+    effect: (letter: DeadLetter) => Promise<void>
   ) {
-    return db.transaction(async (trx) => {
-      const letter = await DeadLetter.query({ client: trx }).where('id', id).forUpdate().first()
-      if (!letter) throw new DeadLetterNotFoundException()
-      if (letter.status !== 'open') throw new DeadLetterClosedException()
-      await effect(trx, letter)
-      const result = await trx.rawQuery(
-        `UPDATE dead_letters SET status = ?, resolved_by = ?, resolved_at = now(),
-                updated_at = date_trunc('milliseconds', clock_timestamp())
-          WHERE id = ? RETURNING *`,
-        [status, actor, id]
-      )
-      const updated = DeadLetter.$createFromAdapterResult(result.rows[0], {}, { client: trx })!
-      await hooks.beforeCommit?.(trx, updated)
-      return updated
-    })
+    const letter = await lockDeadLetter(trx, id)
+    if (!letter) throw new DeadLetterNotFoundException()
+    if (letter.status !== 'open') throw new DeadLetterClosedException()
+    await effect(letter)
+    return closeDeadLetter(trx, id, status, actor)
   }
 
-  protected async lockedPayout(trx: TransactionClientContract, letter: DeadLetter) {
-    if (!letter.payoutId) return null
-    return Payout.query({ client: trx }).where('id', letter.payoutId).forUpdate().first()
+  protected async lockedPayout(trx: Transaction, letter: DeadLetter) {
+    return letter.payoutId ? lockPayout(trx, letter.payoutId) : null
   }
 }

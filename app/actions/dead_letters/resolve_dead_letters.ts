@@ -1,6 +1,7 @@
 import { inject } from '@adonisjs/core'
 import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
-import { deadLetterQuery, type DeadLetterFilter } from '#actions/dead_letters/dead_letter_query'
+import { direct } from '#infrastructure/database/direct'
+import { deadLetterQuery, type DeadLetterFilter } from '#queries/dead_letters/dead_letter_query'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 
 export interface BulkResult {
@@ -25,7 +26,7 @@ export class ResolveDeadLetters {
     const result: BulkResult = { done: [], refused: [] }
     for (const { id } of rows) {
       try {
-        await this.single[action](id, actor)
+        await direct.transaction((trx) => this.single[action](trx, id, actor))
         result.done.push(id)
       } catch (error) {
         if (!(error instanceof BusinessRefusal)) throw error

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { Channel } from 'amqplib'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+import { withTimeout } from '#infrastructure/support/with_timeout'
 
 export const WINDOW_MINUTES = 60
 
@@ -221,24 +222,14 @@ export class CollectMetrics {
     }
   }
 
-  protected async openChannel(): Promise<Channel> {
-    const opening = this.broker.openChannel('metrics channel')
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`RabbitMQ did not answer within ${BROKER_TIMEOUT_MS} ms`)),
-        BROKER_TIMEOUT_MS
-      )
-    })
-    try {
-      return await Promise.race([opening, timeout])
-    } catch (error) {
-      // A channel that opens after we gave up is closed, not leaked.
-      opening.then((late) => late.close()).catch(() => {})
-      throw error
-    } finally {
-      clearTimeout(timer)
-    }
+  protected openChannel(): Promise<Channel> {
+    /* A channel that opens after we gave up is closed, not leaked. */
+    return withTimeout(
+      this.broker.openChannel('metrics channel'),
+      BROKER_TIMEOUT_MS,
+      `RabbitMQ did not answer within ${BROKER_TIMEOUT_MS} ms`,
+      (late) => late.close()
+    )
   }
 }
 

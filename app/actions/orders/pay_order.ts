@@ -1,13 +1,11 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import Account from '#models/account'
-import LedgerEntry from '#models/ledger_entry'
+import type { LedgerEntryRecord } from '#domain/records'
+import { direct, type Transaction } from '#infrastructure/database/direct'
 import { formatAmount, isCurrency, parseAmount } from '#domain/money'
-import { EVENTS, EXCHANGES } from '#domain/events'
+import { EVENTS, EXCHANGES } from '#domain/messages'
 import { Inbox } from '#infrastructure/inbox/inbox'
 import { Outbox } from '#infrastructure/outbox/outbox'
-import { postEntry } from '#infrastructure/ledger/ledger'
+import { findAccount, findOrderPayment, postEntry } from '#infrastructure/ledger/ledger'
 import payoutsConfig from '#config/payouts'
 import { isUuid } from '#domain/ids'
 
@@ -46,7 +44,7 @@ export class PayOrder {
     }
     if (await this.inbox.seen(PAY_ORDER_CONSUMER, message.messageId)) return 'duplicate'
 
-    return db.transaction(async (trx) => {
+    return direct.transaction(async (trx) => {
       if (!(await this.inbox.mark(trx, PAY_ORDER_CONSUMER, message.messageId))) return 'duplicate'
       const answer = (routingKey: string, payload: Record<string, unknown>) =>
         this.outbox.stage(trx, [
@@ -66,14 +64,11 @@ export class PayOrder {
         return 'failed' as const
       }
 
-      const previous = await LedgerEntry.query({ client: trx })
-        .where('order_id', orderId)
-        .where('type', 'order_payment')
-        .first()
+      const previous = await findOrderPayment(trx, orderId)
       if (previous) return this.paid(trx, answer, previous)
 
       if (!isUuid(accountId)) return fail('account_not_found')
-      const account = await Account.query({ client: trx }).where('id', accountId).first()
+      const account = await findAccount(trx, accountId)
       if (!account) return fail('account_not_found')
       if (typeof currency !== 'string' || !isCurrency(currency) || currency !== account.currency) {
         return fail('currency_mismatch')
@@ -110,17 +105,14 @@ export class PayOrder {
   }
 
   protected async paid(
-    trx: TransactionClientContract,
+    trx: Transaction,
     answer: (routingKey: string, payload: Record<string, unknown>) => Promise<unknown>,
-    entry: LedgerEntry,
+    entry: LedgerEntryRecord,
     knownCurrency?: string
   ) {
     let currency = knownCurrency
     if (!currency) {
-      const account = await Account.query({ client: trx })
-        .where('id', entry.accountId)
-        .firstOrFail()
-      currency = account.currency
+      currency = (await findAccount(trx, entry.accountId))!.currency
     }
     await answer(EVENTS.orderPaid, {
       order_id: entry.orderId,

@@ -1,10 +1,10 @@
 import { inject } from '@adonisjs/core'
-import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import Payout from '#models/payout'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import type { PayoutRecord } from '#domain/records'
+import type { Transaction } from '#infrastructure/database/direct'
 import { bindings } from '#infrastructure/database/bindings'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { findPayout, recordPayoutEvent } from '#infrastructure/payouts/payout_store'
+import { PayoutTransitions } from '#actions/payouts/payout_transitions'
 import { isUuid } from '#domain/ids'
 import { contradictsProviderResult } from '#domain/payout_state'
 import { providerContradictions } from '#infrastructure/provider/metrics'
@@ -33,67 +33,63 @@ export class ApplyProviderResult {
   constructor(private transitions: PayoutTransitions) {}
 
   /* True when the event changed the payout. */
-  async handle(event: ProviderEvent): Promise<boolean> {
-    return db.transaction(async (trx) => {
-      const claimed = await trx.rawQuery(
-        `INSERT INTO provider_events (event_id, payout_id, status, payload)
+  async handle(trx: Transaction, event: ProviderEvent): Promise<boolean> {
+    const claimed = await trx.rawQuery(
+      `INSERT INTO provider_events (event_id, payout_id, status, payload)
          VALUES (?, ?, ?, ?::jsonb)
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        bindings([event.event_id, event.payout_id, event.status, JSON.stringify(event)])
-      )
-      if (claimed.rows.length === 0) {
-        logger.info({ event_id: event.event_id }, 'provider event already received')
-        return false
-      }
+      bindings([event.event_id, event.payout_id, event.status, JSON.stringify(event)])
+    )
+    if (claimed.rows.length === 0) {
+      logger.info({ event_id: event.event_id }, 'provider event already received')
+      return false
+    }
 
-      const payoutId = event.payout_id.toLowerCase()
-      const payout = isUuid(payoutId)
-        ? await Payout.query({ client: trx }).where('id', payoutId).first()
-        : null
-      const moved = payout
-        ? await this.transitions.move(
-            trx,
-            payout.id,
-            'PROCESSING',
-            event.status === 'succeeded' ? 'COMPLETED' : 'FAILED',
-            {
-              actor: 'provider',
-              providerReference: event.provider_reference,
-              details: { event_id: event.event_id, provider_reference: event.provider_reference },
-              ...(event.status === 'failed'
-                ? {
-                    failureCode: event.failure_code ?? 'provider_failed',
-                    failureMessage:
-                      event.failure_message ?? 'The provider reported the payout as failed',
-                  }
-                : {}),
-            }
-          )
-        : null
-
-      if (!moved) {
-        await trx.rawQuery(`UPDATE provider_events SET outcome = 'ignored' WHERE event_id = ?`, [
-          event.event_id,
-        ])
-        if (payout && contradictsProviderResult(payout.status, event.status)) {
-          await this.recordContradiction(trx, payout, event)
-          return false
-        }
-        logger.warn(
+    const payoutId = event.payout_id.toLowerCase()
+    const payout = isUuid(payoutId) ? await findPayout(trx, payoutId) : null
+    const moved = payout
+      ? await this.transitions.move(
+          trx,
+          payout.id,
+          'PROCESSING',
+          event.status === 'succeeded' ? 'COMPLETED' : 'FAILED',
           {
-            event_id: event.event_id,
-            payout_id: event.payout_id,
-            event_status: event.status,
-            payout_status: payout?.status ?? null,
-          },
-          payout
-            ? 'provider event ignored: the payout is not processing'
-            : 'provider event ignored: unknown payout'
+            actor: 'provider',
+            providerReference: event.provider_reference,
+            details: { event_id: event.event_id, provider_reference: event.provider_reference },
+            ...(event.status === 'failed'
+              ? {
+                  failureCode: event.failure_code ?? 'provider_failed',
+                  failureMessage:
+                    event.failure_message ?? 'The provider reported the payout as failed',
+                }
+              : {}),
+          }
         )
+      : null
+
+    if (!moved) {
+      await trx.rawQuery(`UPDATE provider_events SET outcome = 'ignored' WHERE event_id = ?`, [
+        event.event_id,
+      ])
+      if (payout && contradictsProviderResult(payout.status, event.status)) {
+        await this.recordContradiction(trx, payout, event)
         return false
       }
-      return true
-    })
+      logger.warn(
+        {
+          event_id: event.event_id,
+          payout_id: event.payout_id,
+          event_status: event.status,
+          payout_status: payout?.status ?? null,
+        },
+        payout
+          ? 'provider event ignored: the payout is not processing'
+          : 'provider event ignored: unknown payout'
+      )
+      return false
+    }
+    return true
   }
 
   /*
@@ -102,16 +98,21 @@ export class ApplyProviderResult {
    * other way than the ledger does.
    */
   protected async recordContradiction(
-    trx: TransactionClientContract,
-    payout: Payout,
+    trx: Transaction,
+    payout: PayoutRecord,
     event: ProviderEvent
   ) {
-    await this.transitions.record(trx, payout, 'provider_contradiction', 'provider', {
-      event_id: event.event_id,
-      provider_reference: event.provider_reference,
-      reported: event.status,
-      payout_status: payout.status,
-      ...(event.failure_code ? { failure_code: event.failure_code } : {}),
+    await recordPayoutEvent(trx, {
+      payoutId: payout.id,
+      type: 'provider_contradiction',
+      actor: 'provider',
+      details: {
+        event_id: event.event_id,
+        provider_reference: event.provider_reference,
+        reported: event.status,
+        payout_status: payout.status,
+        ...(event.failure_code ? { failure_code: event.failure_code } : {}),
+      },
     })
     providerContradictions.inc({ reported: event.status })
     logger.error(

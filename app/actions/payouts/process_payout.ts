@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
-import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import payoutsConfig from '#config/payouts'
-import Payout from '#models/payout'
+import type { PayoutRecord } from '#domain/records'
+import { direct, type Transaction } from '#infrastructure/database/direct'
 import { formatAmount } from '#domain/money'
 import { backoffDelay, statusCheckDelay } from '#domain/retry_policy'
-import { COMMANDS } from '#domain/events'
+import { COMMANDS } from '#domain/messages'
 import { Inbox } from '#infrastructure/inbox/inbox'
 import { Outbox } from '#infrastructure/outbox/outbox'
-import { ONE_PAYOUT_IN_STATUS, PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import {
+  lockPayout,
+  markAwaitingProvider,
+  recordPayoutEvent,
+  startNextAttempt,
+} from '#infrastructure/payouts/payout_store'
+import { PayoutTransitions } from '#actions/payouts/payout_transitions'
 import { ProviderClient, type PayResult } from '#infrastructure/provider/provider_client'
 import { retryQueueFor, TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 
@@ -89,7 +94,7 @@ export class ProcessPayout {
     return this.settle(message, payout, result, outcomeUnknown)
   }
 
-  protected pay(payout: Payout): Promise<PayResult> {
+  protected pay(payout: PayoutRecord): Promise<PayResult> {
     return this.provider.pay({
       payoutId: payout.id,
       amount: formatAmount(payout.amount, payout.currency),
@@ -100,11 +105,8 @@ export class ProcessPayout {
 
   /* Step 1: the payout enters (or stays in) PROCESSING with one more attempt counted. */
   protected async startAttempt(message: ProcessMessage) {
-    return db.transaction(async (trx) => {
-      const payout = await Payout.query({ client: trx })
-        .where('id', message.payoutId)
-        .forUpdate()
-        .first()
+    return direct.transaction(async (trx) => {
+      const payout = await lockPayout(trx, message.payoutId)
       if (payout?.status === 'NEW') {
         return this.transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
           actor: 'worker',
@@ -118,15 +120,7 @@ export class ProcessPayout {
       }
       if (payout?.status === 'PROCESSING') {
         // A redelivery (or concurrent duplicate) of the current attempt's message is not a new attempt.
-        const result = await trx.rawQuery(
-          `UPDATE payouts
-              SET attempts = attempts + CASE WHEN attempt_message_id IS DISTINCT FROM ? THEN 1 ELSE 0 END,
-                  attempt_message_id = ?,
-                  updated_at = date_trunc('milliseconds', clock_timestamp())
-            WHERE id = ? RETURNING *`,
-          [message.messageId, message.messageId, payout.id]
-        )
-        return Payout.$createFromAdapterResult(result.rows[0], {}, { client: trx }) as Payout
+        return startNextAttempt(trx, payout.id, message.messageId)
       }
       // Unknown, already final, canceled or failed: a stale message. Nothing to do.
       await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId)
@@ -139,12 +133,12 @@ export class ProcessPayout {
   /* Step 3: the outcome and the inbox mark, together. */
   protected async settle(
     message: ProcessMessage,
-    payout: Payout,
+    payout: PayoutRecord,
     result: PayResult,
     /* A transient answer the provider could not be asked about: it may have paid. */
     outcomeUnknown = false
   ): Promise<ProcessOutcome> {
-    return db.transaction(async (trx) => {
+    return direct.transaction(async (trx) => {
       if (!(await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId))) return 'duplicate'
       const attempt = payout.attempts
 
@@ -173,38 +167,30 @@ export class ProcessPayout {
             'provider status check failed; checking again later'
           )
         }
-        await this.scheduleStatusCheck(
-          trx,
-          payout,
-          message,
-          payout.awaitingProviderSince.toMillis()
-        )
+        await this.scheduleStatusCheck(trx, payout, message, waitingSince(payout))
         return 'status_check_scheduled'
       }
       if (result.kind === 'pending') {
-        const accepted = await trx.rawQuery(
-          `UPDATE payouts
-              SET awaiting_provider_since = date_trunc('milliseconds', clock_timestamp()),
-                  provider_reference = ?,
-                  updated_at = date_trunc('milliseconds', clock_timestamp())
-            WHERE ${ONE_PAYOUT_IN_STATUS}
-            RETURNING awaiting_provider_since`,
-          [result.providerReference, payout.id, 'PROCESSING']
-        )
         // A webhook may already have settled it while we were asking.
-        if (accepted.rows.length === 0) return 'skipped'
-        await this.transitions.record(trx, payout, 'provider_pending', 'worker', {
-          attempt,
-          provider_reference: result.providerReference,
+        if (!(await markAwaitingProvider(trx, payout.id, result.providerReference))) {
+          return 'skipped'
+        }
+        await recordPayoutEvent(trx, {
+          payoutId: payout.id,
+          type: 'provider_pending',
+          actor: 'worker',
+          details: { attempt, provider_reference: result.providerReference },
         })
         // The result comes as a webhook; status checks cover a lost one.
         await this.scheduleStatusCheck(trx, payout, message, Date.now())
         return 'pending'
       }
 
-      await this.transitions.record(trx, payout, 'attempt_failed', 'worker', {
-        attempt,
-        error: result.reason,
+      await recordPayoutEvent(trx, {
+        payoutId: payout.id,
+        type: 'attempt_failed',
+        actor: 'worker',
+        details: { attempt, error: result.reason },
       })
       // Out of attempts, a payout is failed (and its hold released) only once the provider
       // has said it does not have it. While it cannot be asked, the last call may have paid:
@@ -226,24 +212,29 @@ export class ProcessPayout {
   }
 
   protected async scheduleRetry(
-    trx: TransactionClientContract,
-    payout: Payout,
+    trx: Transaction,
+    payout: PayoutRecord,
     message: ProcessMessage,
     outcomeUnknown: boolean
   ) {
     const delayMs = backoffDelay(payout.attempts, payoutsConfig.retry)
-    await this.transitions.record(trx, payout, 'retry_scheduled', 'worker', {
-      attempt: payout.attempts,
-      delay_ms: delayMs,
-      ...(outcomeUnknown ? { provider_outcome: 'unknown' } : {}),
+    await recordPayoutEvent(trx, {
+      payoutId: payout.id,
+      type: 'retry_scheduled',
+      actor: 'worker',
+      details: {
+        attempt: payout.attempts,
+        delay_ms: delayMs,
+        ...(outcomeUnknown ? { provider_outcome: 'unknown' } : {}),
+      },
     })
     await this.stageRedelivery(trx, payout, message, delayMs)
   }
 
   /* payout.process again after delayMs, by a per-message TTL on a delay queue. */
   protected async stageRedelivery(
-    trx: TransactionClientContract,
-    payout: Payout,
+    trx: Transaction,
+    payout: PayoutRecord,
     message: ProcessMessage,
     delayMs: number
   ) {
@@ -260,8 +251,8 @@ export class ProcessPayout {
 
   /* The next status check of an accepted payout, through the same delay queues as retries. */
   protected async scheduleStatusCheck(
-    trx: TransactionClientContract,
-    payout: Payout,
+    trx: Transaction,
+    payout: PayoutRecord,
     message: ProcessMessage,
     waitingSinceMs: number
   ) {
@@ -271,8 +262,8 @@ export class ProcessPayout {
 
   /* The exhausted work goes to payouts.dead, where the worker mirrors it for operators. */
   protected async deadLetter(
-    trx: TransactionClientContract,
-    payout: Payout,
+    trx: Transaction,
+    payout: PayoutRecord,
     message: ProcessMessage,
     attempts: number,
     lastError: string
@@ -295,4 +286,10 @@ export class ProcessPayout {
       },
     ])
   }
+}
+
+/* Since when the provider holds the payout as pending (set whenever this is asked). */
+function waitingSince(payout: PayoutRecord) {
+  const since = payout.awaitingProviderSince!
+  return (since instanceof Date ? since : since.toJSDate()).getTime()
 }

@@ -3,11 +3,11 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Account from '#models/account'
 import { CreateAccount } from '#actions/accounts/create_account'
 import { accountJson } from '#transformers/account_transformer'
-import { balanceAtValidator, createAccountValidator } from '#validators/account'
+import { createAccountValidator, showBalanceValidator } from '#validators/account'
 import { accountBalanceAt } from '#infrastructure/ledger/ledger'
 import { direct } from '#infrastructure/database/direct'
 import { formatAmount } from '#domain/money'
-import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
 import { uuidParam } from '#controllers/api/support/params'
 import { AccountNotFoundException } from '#exceptions/account_exceptions'
 
@@ -24,12 +24,8 @@ export default class AccountsController {
   /* POST /api/v1/accounts */
   async store(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(createAccountValidator)
-    const answer = sealedResponse(ctx, 201, accountJson)
-    const account = await this.createAccount.handle(
-      { externalRef: input.external_ref, currency: input.currency },
-      answer.hooks
-    )
-    answer.send(account)
+    const account = { externalRef: input.external_ref, currency: input.currency }
+    await idempotentResponse(ctx, 201, this.createAccount, account, accountJson)
   }
 
   /* GET /api/v1/accounts/:id */
@@ -40,8 +36,8 @@ export default class AccountsController {
   /* GET /api/v1/accounts/:id/balance?at= */
   async balance({ params, request }: HttpContext) {
     const id = uuidParam(params.id)
-    const { at } = await balanceAtValidator.validate(request.qs())
-    const instant = (at as unknown as Date | undefined) ?? new Date()
+    const { at } = await showBalanceValidator.validate(request.qs())
+    const instant = at ?? new Date()
     let currency: string
     let balance: bigint
     if (at === undefined) {

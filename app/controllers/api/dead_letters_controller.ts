@@ -2,11 +2,11 @@ import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import DeadLetter from '#models/dead_letter'
 import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
-import { deadLetterQuery } from '#actions/dead_letters/dead_letter_query'
+import { deadLetterQuery } from '#queries/dead_letters/dead_letter_query'
 import { listDeadLettersValidator } from '#validators/dead_letter'
-import { listJson, pageRequest, paginate } from '#infrastructure/pagination/cursor'
+import { listJson, pageRequest, paginate } from '#queries/support/cursor'
 import { deadLetterJson } from '#transformers/dead_letter_transformer'
-import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
 import { uuidParam } from '#controllers/api/support/params'
 import { actorOf } from '#controllers/api/support/params'
 import { DeadLetterNotFoundException } from '#exceptions/dead_letter_exceptions'
@@ -23,8 +23,8 @@ export default class DeadLettersController {
       payoutId: input.payout_id,
       accountId: input.account_id,
       errorCode: input.error_code,
-      createdFrom: input.created_from as unknown as Date | undefined,
-      createdTo: input.created_to as unknown as Date | undefined,
+      createdFrom: input.created_from,
+      createdTo: input.created_to,
     })
     const page = await paginate(query, pageRequest(input), 'dead_letters')
     return listJson(page, deadLetterJson)
@@ -39,15 +39,21 @@ export default class DeadLettersController {
 
   /* POST /api/v1/dead-letters/:id/replay */
   async replay(ctx: HttpContext) {
-    const id = uuidParam(ctx.params.id)
-    const answer = sealedResponse(ctx, 200, deadLetterJson)
-    answer.send(await this.resolver.replay(id, actorOf(ctx), answer.hooks))
+    const replay = {
+      id: uuidParam(ctx.params.id),
+      actor: actorOf(ctx),
+      resolution: 'replay' as const,
+    }
+    await idempotentResponse(ctx, 200, this.resolver, replay, deadLetterJson)
   }
 
   /* POST /api/v1/dead-letters/:id/discard */
   async discard(ctx: HttpContext) {
-    const id = uuidParam(ctx.params.id)
-    const answer = sealedResponse(ctx, 200, deadLetterJson)
-    answer.send(await this.resolver.discard(id, actorOf(ctx), answer.hooks))
+    const discard = {
+      id: uuidParam(ctx.params.id),
+      actor: actorOf(ctx),
+      resolution: 'discard' as const,
+    }
+    await idempotentResponse(ctx, 200, this.resolver, discard, deadLetterJson)
   }
 }

@@ -2,7 +2,7 @@ import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import { CancelPayout } from '#actions/payouts/cancel_payout'
 import { payoutJson } from '#transformers/payout_transformer'
-import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
 import { uuidParam } from '#controllers/api/support/params'
 import { actorOf } from '#controllers/api/support/params'
 
@@ -12,8 +12,7 @@ export default class PayoutCancellationsController {
 
   /* POST /api/v1/payouts/:id/cancel and DELETE /api/v1/payouts/:id */
   async store(ctx: HttpContext) {
-    const id = uuidParam(ctx.params.id)
-    const answer = sealedResponse(ctx, 200, payoutJson)
-    answer.send(await this.cancelPayout.handle(id, actorOf(ctx), answer.hooks))
+    const cancel = { payoutId: uuidParam(ctx.params.id), actor: actorOf(ctx) }
+    await idempotentResponse(ctx, 200, this.cancelPayout, cancel, payoutJson)
   }
 }

@@ -10,14 +10,15 @@ import {
   listPayoutsValidator,
   updatePayoutValidator,
 } from '#validators/payout'
-import { listJson, pageRequest, paginate } from '#infrastructure/pagination/cursor'
+import { listJson, pageRequest } from '#queries/support/cursor'
 import { payoutJson, payoutWithEventsJson } from '#transformers/payout_transformer'
-import { sealedResponse } from '#controllers/api/support/sealed_response'
+import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
 import { uuidParam } from '#controllers/api/support/params'
+import { jsonBody } from '#controllers/api/support/json_body'
 import { PayoutNotFoundException } from '#exceptions/payout_exceptions'
 import { actorOf } from '#controllers/api/support/params'
 import { fieldError } from '#exceptions/validation_error'
-import { applyPayoutFilter } from '#actions/payouts/payout_query'
+import { payoutPage } from '#queries/payouts/payout_page'
 
 export async function findPayout(id: unknown) {
   const payout = await Payout.find(uuidParam(id))
@@ -42,31 +43,29 @@ export default class PayoutsController {
       throw fieldError('currency', 'currency_mismatch', `The account is in ${currency}`)
     }
     const account = { id: accountId, currency }
-    const answer = sealedResponse(ctx, 201, payoutJson)
-    const payout = await this.createPayout.handle(
-      {
-        account,
-        amount: input.amount as bigint,
-        recipientDetails: input.recipient_details,
-        comment: input.comment ?? null,
-        actor: actorOf(ctx),
-      },
-      answer.hooks
-    )
-    answer.send(payout)
+    const payout = {
+      account,
+      amount: input.amount,
+      recipientDetails: input.recipient_details,
+      comment: input.comment ?? null,
+      actor: actorOf(ctx),
+    }
+    await idempotentResponse(ctx, 201, this.createPayout, payout, payoutJson)
   }
 
   /* GET /api/v1/payouts */
-  async index({ request }: HttpContext) {
+  async index({ request, response }: HttpContext) {
     const filters = await listPayoutsValidator.validate(request.qs())
-    const query = applyPayoutFilter(Payout.query(), {
-      status: filters.status,
-      accountId: filters.account_id,
-      createdFrom: filters.created_from as unknown as Date | undefined,
-      createdTo: filters.created_to as unknown as Date | undefined,
-    })
-    const page = await paginate(query, pageRequest(filters), 'payouts')
-    return listJson(page, payoutJson)
+    const page = await payoutPage(
+      {
+        status: filters.status,
+        accountId: filters.account_id,
+        createdFrom: filters.created_from,
+        createdTo: filters.created_to,
+      },
+      pageRequest(filters)
+    )
+    return jsonBody(response, listJson(page, payoutJson))
   }
 
   /* GET /api/v1/payouts/:id — with its timeline, oldest event first */
@@ -87,12 +86,12 @@ export default class PayoutsController {
         'Send comment and/or recipient_details to change'
       )
     }
-    const answer = sealedResponse(ctx, 200, payoutJson)
-    const payout = await this.updatePayout.handle(
-      id,
-      { comment: input.comment, recipientDetails: input.recipient_details, actor: actorOf(ctx) },
-      answer.hooks
-    )
-    answer.send(payout)
+    const update = {
+      payoutId: id,
+      comment: input.comment,
+      recipientDetails: input.recipient_details,
+      actor: actorOf(ctx),
+    }
+    await idempotentResponse(ctx, 200, this.updatePayout, update, payoutJson)
   }
 }

@@ -1,24 +1,28 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import LedgerEntry from '#models/ledger_entry'
-import { listValidator } from '#validators/account'
-import { listJson, pageRequest, paginate } from '#infrastructure/pagination/cursor'
+import { listTransactionsValidator } from '#validators/account'
+import { listJson, pageRequest } from '#queries/support/cursor'
+import { transactionPage } from '#queries/accounts/transaction_page'
+import { accountCurrency } from '#infrastructure/ledger/account_currency'
 import { transactionJson } from '#transformers/account_transformer'
 import { uuidParam } from '#controllers/api/support/params'
-import { findAccount } from '#controllers/api/accounts_controller'
+import { jsonBody } from '#controllers/api/support/json_body'
+import { AccountNotFoundException } from '#exceptions/account_exceptions'
 import { NotFoundException } from '#exceptions/business_refusal'
 import Account from '#models/account'
 
 export default class TransactionsController {
   /* GET /api/v1/accounts/:id/transactions */
-  async index({ params, request }: HttpContext) {
-    const account = await findAccount(params.id)
-    const input = await listValidator.validate(request.qs())
-    const page = await paginate(
-      LedgerEntry.query().where('account_id', account.id),
-      pageRequest(input),
-      'transactions'
+  async index({ params, request, response }: HttpContext) {
+    const accountId = uuidParam(params.id)
+    const currency = await accountCurrency(accountId)
+    if (!currency) throw new AccountNotFoundException()
+    const input = await listTransactionsValidator.validate(request.qs())
+    const page = await transactionPage(accountId, pageRequest(input))
+    return jsonBody(
+      response,
+      listJson(page, (entry) => transactionJson(entry, currency))
     )
-    return listJson(page, (entry) => transactionJson(entry, account.currency))
   }
 
   /* GET /api/v1/transactions/:id */

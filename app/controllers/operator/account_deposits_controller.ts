@@ -1,8 +1,9 @@
 import { inject } from '@adonisjs/core'
+import { direct } from '#infrastructure/database/direct'
 import type { HttpContext } from '@adonisjs/core/http'
 import Account from '#models/account'
 import { PostDeposit } from '#actions/accounts/post_deposit'
-import { depositValidator } from '#validators/account'
+import { postDepositValidator } from '#validators/account'
 import { formatAmount } from '#domain/money'
 import { userActor } from '#domain/actors'
 
@@ -14,16 +15,17 @@ export default class AccountDepositsController {
   async store({ auth, bouncer, params, request, response, session }: HttpContext) {
     await bouncer.authorize('actOnPayouts')
     const account = await Account.findOrFail(params.id)
-    const input = await request.validateUsing(depositValidator, {
+    const input = await request.validateUsing(postDepositValidator, {
       meta: { currency: account.currency },
     })
-    const amount = input.amount as bigint
-    const entry = await this.postDeposit.handle({
+    const amount = input.amount
+    const deposit = {
       account,
       amount,
       reference: input.reference ?? null,
       actor: userActor(auth.getUserOrFail().id),
-    })
+    }
+    const entry = await direct.singleStatement((trx) => this.postDeposit.handle(trx, deposit))
     const money = (minor: bigint) => `${formatAmount(minor, account.currency)} ${account.currency}`
     session.flash(
       'success',

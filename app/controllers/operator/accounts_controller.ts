@@ -1,22 +1,22 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import { SearchAccounts } from '#actions/accounts/search_accounts'
-import { LoadAccountStatement } from '#actions/accounts/load_account_statement'
+import { SearchAccounts } from '#queries/accounts/search_accounts'
+import { LoadAccountStatement } from '#queries/accounts/load_account_statement'
 import {
-  accountSearchValidator,
-  accountStatementValidator,
   filledFields,
+  searchAccountsValidator,
+  showAccountStatementValidator,
 } from '#validators/dashboard'
 import { fieldErrors, listLink, localInstant } from '#controllers/operator/support/listing'
 import { formatAmount } from '#domain/money'
-import { DEFAULT_PAGE_SIZE } from '#infrastructure/pagination/cursor'
+import { DEFAULT_PAGE_SIZE } from '#queries/support/cursor'
 
 export default class AccountsController {
   /* GET /accounts */
   @inject()
   async index({ bouncer, request, view }: HttpContext, action: SearchAccounts) {
     await bouncer.authorize('viewDashboard')
-    const input = await accountSearchValidator.validate(filledFields(request.qs()))
+    const input = await searchAccountsValidator.validate(filledFields(request.qs()))
     const found = await action.handle(input.q, { limit: DEFAULT_PAGE_SIZE, cursor: input.cursor })
     return view.render('pages/accounts/index', {
       title: 'Accounts',
@@ -33,8 +33,8 @@ export default class AccountsController {
   async show({ bouncer, params, request, view }: HttpContext, action: LoadAccountStatement) {
     await bouncer.authorize('viewDashboard')
     const qs = filledFields(request.qs())
-    const [error, input] = await accountStatementValidator.tryValidate(qs)
-    const at = (input?.at as unknown as Date | undefined) ?? undefined
+    const [error, input] = await showAccountStatementValidator.tryValidate(qs)
+    const at = input?.at
     const statement = await action.handle(params.id, {
       at,
       page: { limit: DEFAULT_PAGE_SIZE, cursor: input?.cursor },

@@ -1,9 +1,10 @@
 import { inject } from '@adonisjs/core'
+import { direct } from '#infrastructure/database/direct'
 import type { HttpContext } from '@adonisjs/core/http'
 import type DeadLetter from '#models/dead_letter'
 import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
 import { ResolveDeadLetters, type BulkResult } from '#actions/dead_letters/resolve_dead_letters'
-import { dashboardDeadLettersValidator } from '#validators/dead_letter'
+import { filterDeadLettersValidator } from '#validators/dead_letter'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { uuidParam } from '#controllers/api/support/params'
 import { deadLetterFilterOf, filledFields } from '#controllers/operator/support/dead_letter_filter'
@@ -52,7 +53,8 @@ export default class DeadLetterResolutionsController {
     await bouncer.authorize('manageDeadLetters')
     const id = uuidParam(params.id)
     try {
-      const letter = await this.single[verb](id, userActor(auth.getUserOrFail().id))
+      const actor = userActor(auth.getUserOrFail().id)
+      const letter = await direct.transaction((trx) => this.single[verb](trx, id, actor))
       session.flash('success', resolvedMessage(letter, verb))
     } catch (error) {
       if (!(error instanceof BusinessRefusal)) throw error
@@ -67,7 +69,7 @@ export default class DeadLetterResolutionsController {
     verb: Verb
   ) {
     await bouncer.authorize('manageDeadLetters')
-    const input = await dashboardDeadLettersValidator.validate(filledFields(request.body()))
+    const input = await filterDeadLettersValidator.validate(filledFields(request.body()))
     const result = await this.bulk.handle(
       verb,
       deadLetterFilterOf(input),

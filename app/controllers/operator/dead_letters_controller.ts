@@ -3,22 +3,22 @@ import type { HttpContext } from '@adonisjs/core/http'
 import DeadLetter from '#models/dead_letter'
 import Payout from '#models/payout'
 import User from '#models/user'
-import { ListDeadLetters } from '#actions/dead_letters/list_dead_letters'
-import { DEAD_LETTER_TABS, dashboardDeadLettersValidator } from '#validators/dead_letter'
+import { ListDeadLetters } from '#queries/dead_letters/list_dead_letters'
+import { DEAD_LETTER_TABS, filterDeadLettersValidator } from '#validators/dead_letter'
 import { uuidParam } from '#controllers/api/support/params'
 import {
   deadLetterFilterOf,
   deadLetterFormValues,
   filledFields,
 } from '#controllers/operator/support/dead_letter_filter'
-import { DEFAULT_PAGE_SIZE } from '#infrastructure/pagination/cursor'
+import { DEFAULT_PAGE_SIZE } from '#queries/support/cursor'
 
 export default class DeadLettersController {
   /* GET /dead-letters — one status tab, filtered and searched, newest first. */
   @inject()
   async index({ bouncer, request, view }: HttpContext, action: ListDeadLetters) {
     await bouncer.authorize('viewDashboard')
-    const input = await dashboardDeadLettersValidator.validate(filledFields(request.qs()))
+    const input = await filterDeadLettersValidator.validate(filledFields(request.qs()))
     const status = input.status ?? 'open'
     const { rows, nextCursor, counts } = await action.handle(
       deadLetterFilterOf({ ...input, status }),

@@ -1,7 +1,7 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import rabbitmqConfig from '#config/rabbitmq'
-import { SummarizeOverview } from '#actions/overview/summarize_overview'
+import { SummarizeOverview } from '#queries/overview/summarize_overview'
 import { formatAmount } from '#domain/money'
 import { PAYOUT_STATUSES } from '#domain/payout_state'
 

@@ -1,7 +1,9 @@
 import { inject } from '@adonisjs/core'
+import { direct } from '#infrastructure/database/direct'
 import type { HttpContext } from '@adonisjs/core/http'
 import { CancelPayout } from '#actions/payouts/cancel_payout'
 import { formatAmount } from '#domain/money'
+import { heldBy } from '#domain/records'
 import { userActor } from '#domain/actors'
 
 @inject()
@@ -14,8 +16,9 @@ export default class PayoutCancellationsController {
    */
   async store({ auth, bouncer, params, response, session }: HttpContext) {
     await bouncer.authorize('actOnPayouts')
-    const payout = await this.cancelPayout.handle(params.id, userActor(auth.getUserOrFail().id))
-    const released = `${formatAmount(payout.held, payout.currency)} ${payout.currency}`
+    const cancel = { payoutId: params.id, actor: userActor(auth.getUserOrFail().id) }
+    const payout = await direct.transaction((trx) => this.cancelPayout.handle(trx, cancel))
+    const released = `${formatAmount(heldBy(payout), payout.currency)} ${payout.currency}`
     session.flash('success', `Payout canceled; ${released} released to the account.`)
     return response.redirect().toPath(`/payouts/${payout.id}`)
   }

@@ -1,24 +1,24 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import { ListPayouts } from '#actions/payouts/list_payouts'
-import { ExportPayouts } from '#actions/payouts/export_payouts'
-import { LoadPayoutDetails } from '#actions/payouts/load_payout_details'
-import type { PayoutFilter } from '#actions/payouts/payout_query'
-import { filledFields, payoutFiltersValidator } from '#validators/dashboard'
+import { ListPayouts } from '#queries/payouts/list_payouts'
+import { ExportPayouts } from '#queries/payouts/export_payouts'
+import { LoadPayoutDetails } from '#queries/payouts/load_payout_details'
+import type { PayoutFilter } from '#queries/payouts/payout_query'
+import { filledFields, filterPayoutsValidator } from '#validators/dashboard'
 import { fieldErrors, listLink, localInstant } from '#controllers/operator/support/listing'
 import { formatAmount } from '#domain/money'
 import { PAYOUT_STATUSES } from '#domain/payout_state'
-import { DEFAULT_PAGE_SIZE } from '#infrastructure/pagination/cursor'
+import { DEFAULT_PAGE_SIZE } from '#queries/support/cursor'
 
-type Filters = Awaited<ReturnType<typeof payoutFiltersValidator.validate>>
+type Filters = Awaited<ReturnType<typeof filterPayoutsValidator.validate>>
 
-/* The validated query string as the actions' filter (isoInstant fields are Dates by then). */
+/* The validated query string as the actions' filter. */
 function toFilter(input: Filters): PayoutFilter {
   return {
     status: input.status,
     accountId: input.account_id,
-    createdFrom: input.created_from as unknown as Date | undefined,
-    createdTo: input.created_to as unknown as Date | undefined,
+    createdFrom: input.created_from,
+    createdTo: input.created_to,
     search: input.q,
   }
 }
@@ -28,8 +28,8 @@ function toParams(input: Filters): Record<string, string | undefined> {
   return {
     status: input.status,
     account_id: input.account_id,
-    created_from: localInstant(input.created_from as unknown as Date | undefined),
-    created_to: localInstant(input.created_to as unknown as Date | undefined),
+    created_from: localInstant(input.created_from),
+    created_to: localInstant(input.created_to),
     q: input.q,
   }
 }
@@ -40,7 +40,7 @@ export default class PayoutsController {
   async index({ bouncer, request, view }: HttpContext, action: ListPayouts) {
     await bouncer.authorize('viewDashboard')
     const qs = filledFields(request.qs())
-    const [error, input] = await payoutFiltersValidator.tryValidate(qs)
+    const [error, input] = await filterPayoutsValidator.tryValidate(qs)
     const shared = { title: 'Payouts', statuses: PAYOUT_STATUSES, formatAmount }
     if (error) {
       const raw = Object.fromEntries(
@@ -74,7 +74,7 @@ export default class PayoutsController {
   @inject()
   async export({ bouncer, request, response }: HttpContext, action: ExportPayouts) {
     await bouncer.authorize('viewDashboard')
-    const input = await payoutFiltersValidator.validate(filledFields(request.qs()))
+    const input = await filterPayoutsValidator.validate(filledFields(request.qs()))
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')
     const name = `payouts-${input.status?.toLowerCase() ?? 'all'}-${stamp}.csv`
     response.header('content-type', 'text/csv; charset=utf-8')

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as authErrors } from '@adonisjs/auth'
 import User from '#models/user'
-import { loginValidator } from '#validators/session'
+import { signInValidator } from '#validators/session'
 
 export default class SessionController {
   async create({ view }: HttpContext) {
@@ -9,7 +9,7 @@ export default class SessionController {
   }
 
   async store({ request, auth, response, session }: HttpContext) {
-    const { email, password } = await request.validateUsing(loginValidator)
+    const { email, password } = await request.validateUsing(signInValidator)
     try {
       const user = await User.verifyCredentials(email.trim().toLowerCase(), password)
       await auth.use('web').login(user)

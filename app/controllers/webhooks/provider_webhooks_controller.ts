@@ -1,7 +1,8 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import { ApplyProviderResult } from '#actions/payouts/apply_provider_result'
-import { providerEventValidator } from '#validators/provider_webhook'
+import { direct } from '#infrastructure/database/direct'
+import { receiveProviderEventValidator } from '#validators/provider_webhook'
 import {
   ProviderWebhookSignature,
   SIGNATURE_HEADER,
@@ -20,8 +21,8 @@ export default class ProviderWebhooksController {
     if (!this.signature.verify(request.header(SIGNATURE_HEADER), request.raw() ?? '')) {
       throw new InvalidWebhookSignatureException()
     }
-    const event = await request.validateUsing(providerEventValidator)
-    const applied = await this.applyProviderResult.handle(event)
+    const event = await request.validateUsing(receiveProviderEventValidator)
+    const applied = await direct.transaction((trx) => this.applyProviderResult.handle(trx, event))
     return { received: true, applied }
   }
 }

@@ -1,7 +1,7 @@
 import type { Secret } from '@adonisjs/core/helpers'
 import type { LucidModel } from '@adonisjs/lucid/types/model'
 import { AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
-import { direct, inGlobalTransaction } from '#infrastructure/database/direct'
+import { direct } from '#infrastructure/database/direct'
 import type { AccessTokenDbColumns } from '@adonisjs/auth/types/access_tokens'
 import { TokenCache } from '#infrastructure/auth/token_cache'
 
@@ -63,9 +63,7 @@ export class ThrottledAccessTokensProvider<
   /* The token's row and the verified token: from the cache, else read (and cached). */
   async #find(identifier: string, secret: Secret<string>) {
     const key = `${this.type}:${identifier}`
-    // Inside a test's global transaction nothing is committed, so nothing would notify.
-    const cacheable = !inGlobalTransaction()
-    const cached = cacheable ? tokenCache.get(key) : undefined
+    const cached = tokenCache.get(key)
     const hit = cached && this.#check(cached, secret)
     if (hit) return { row: cached, token: hit }
 
@@ -73,7 +71,7 @@ export class ThrottledAccessTokensProvider<
     const row = await this.#read(identifier)
     const token = row && this.#check(row, secret)
     if (!token) return null
-    if (cacheable) tokenCache.set(key, row, generation)
+    tokenCache.set(key, row, generation)
     return { row, token }
   }
 

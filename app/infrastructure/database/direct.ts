@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type pg from 'pg'
 import type { RawBindings } from '#infrastructure/database/bindings'
 
-/* What the hot paths need of a database client; Lucid's clients have it too. */
+/* What a store needs of a database client: one statement with `?` bindings. */
 export interface SqlClient {
   rawQuery(
     sql: string,
@@ -10,9 +10,13 @@ export interface SqlClient {
   ): PromiseLike<{ rows: any[]; rowCount?: number | null }>
 }
 
-/* A transaction as the hot paths use it; Lucid's transaction clients have it too. */
-export interface SqlTransaction extends SqlClient {
-  /* Runs `handler` once the transaction has committed (never after a rollback). */
+/*
+ * The one transaction type of the application: every action that writes
+ * takes one as its first parameter, and every store writes through it.
+ * Effects outside the database (publishing to RabbitMQ, metrics) wait for
+ * `after('commit')` and never run after a rollback. See docs/adr/0008.
+ */
+export interface Transaction extends SqlClient {
   after(event: 'commit', handler: () => void): void
 }
 
@@ -26,8 +30,7 @@ const MAX_PLACEHOLDER_ENTRIES = 500
 
 /*
  * Lucid's `?` placeholders as PostgreSQL's `$n`, outside quoted literals and
- * identifiers. Hot-path SQL is a handful of fixed strings, so the result is
- * cached.
+ * identifiers. Statements are a handful of fixed strings, so the result is cached.
  */
 export function numberedPlaceholders(sql: string): string {
   const cached = PLACEHOLDERS.get(sql)
@@ -52,12 +55,9 @@ export function numberedPlaceholders(sql: string): string {
 }
 
 /*
- * Hot-path statements are named, so each pooled connection parses and plans
- * one once and afterwards only binds and executes it: planning was about
- * half of PostgreSQL's CPU on these statements (pgbench -M prepared against
- * -M extended: 2.1x deposits, 2x payout creates, 3.3x balance-at). Names are
- * handed out per statement text; past MAX_NAMED texts (SQL built from
- * varying input) statements run unnamed, as before.
+ * Statements are named, so each pooled connection parses and plans one once
+ * and afterwards only binds and executes it (docs/adr/0008). Past MAX_NAMED
+ * texts (SQL built from varying input) statements run unnamed.
  */
 const NAMES = new Map<string, string>()
 const MAX_NAMED = 200
@@ -84,7 +84,7 @@ export function isStalePlan(error: unknown) {
   )
 }
 
-/* One statement with Lucid-style `?` bindings on a pooled connection, as a named statement. */
+/* One statement with `?` bindings on a pooled connection, as a named statement. */
 async function run(connection: pg.Client, sql: string, bindings: RawBindings = []) {
   const text = numberedPlaceholders(sql)
   const values = bindings as unknown[]
@@ -102,58 +102,22 @@ function pool(): PooledClient {
   return (db.connection().getWriteClient() as unknown as { client: PooledClient }).client
 }
 
-/* True while a test wraps everything in Lucid's global transaction: go through Lucid then. */
-export function inGlobalTransaction() {
-  return db.connectionGlobalTransactions.size > 0
-}
-
-/*
- * Runs one statement on a connection of Lucid's own pool, without Lucid's and
- * knex's query machinery. For the request hot paths only, where that
- * machinery costs more CPU than PostgreSQL spends on the statement. A single
- * statement is its own transaction; the pool, its size and its connection
- * checks are the same as for every other query.
- */
-export const direct = {
-  async rawQuery(
-    sql: string,
-    bindings: RawBindings = []
-  ): Promise<{ rows: any[]; rowCount?: number | null }> {
-    if (inGlobalTransaction()) return db.rawQuery(sql, bindings)
-    const connections = pool()
-    const connection = await connections.acquireConnection()
-    try {
-      return await run(connection, sql, bindings).catch((error: unknown) => {
-        // Alone, the statement was its own transaction: run it again under its new name.
-        if (isStalePlan(error)) return run(connection, sql, bindings)
-        throw error
-      })
-    } finally {
-      void connections.releaseConnection(connection)
-    }
-  },
-
-  /*
-   * BEGIN, `work`, COMMIT on one pooled connection (ROLLBACK when `work`
-   * throws), then the after-commit handlers. A transaction rolled back on a
-   * stale prepared statement (see isStalePlan) runs once more, so `work`
-   * must keep every effect outside the database for after-commit handlers.
-   */
-  async transaction<T>(work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
-    if (inGlobalTransaction()) return db.transaction((trx) => work(trx))
-    try {
-      return await transactionOnce(work)
-    } catch (error) {
-      // Rolled back, so nothing happened: once more, with the statement prepared afresh.
-      if (isStalePlan(error)) return transactionOnce(work)
+/* A statement alone is its own transaction: after a stale plan it simply runs again. */
+async function runAlone(sql: string, bindings: RawBindings = []) {
+  const connections = pool()
+  const connection = await connections.acquireConnection()
+  try {
+    return await run(connection, sql, bindings).catch((error: unknown) => {
+      if (isStalePlan(error)) return run(connection, sql, bindings)
       throw error
-    }
-  },
+    })
+  } finally {
+    void connections.releaseConnection(connection)
+  }
 }
 
-/* One BEGIN … COMMIT of direct.transaction. A connection whose ROLLBACK fails is marked so
- * the pool discards it instead of handing out a connection stuck in an aborted transaction. */
-async function transactionOnce<T>(work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
+/* One BEGIN … COMMIT. A connection whose ROLLBACK fails is marked so the pool discards it. */
+async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promise<T> {
   const connections = pool()
   const connection = await connections.acquireConnection()
   const afterCommit: (() => void)[] = []
@@ -175,4 +139,52 @@ async function transactionOnce<T>(work: (trx: SqlTransaction) => Promise<T>): Pr
   }
   for (const handler of afterCommit) handler()
   return result
+}
+
+/*
+ * The application's database client: statements on connections of Lucid's
+ * own pool (same size, same checks), without Lucid's and knex's query
+ * machinery, which cost more CPU than PostgreSQL spends on these statements.
+ */
+export const direct = {
+  /* One statement, its own transaction. For reads, and writes that are one statement. */
+  rawQuery(sql: string, bindings: RawBindings = []) {
+    return runAlone(sql, bindings)
+  },
+
+  /*
+   * BEGIN, `work`, COMMIT on one pooled connection (ROLLBACK when `work`
+   * throws), then the after-commit handlers. A transaction rolled back on a
+   * stale prepared statement (see isStalePlan) runs once more, so `work`
+   * must leave every effect outside the database to after-commit handlers.
+   */
+  async transaction<T>(work: (trx: Transaction) => Promise<T>): Promise<T> {
+    try {
+      return await transactionOnce(work)
+    } catch (error) {
+      if (isStalePlan(error)) return transactionOnce(work)
+      throw error
+    }
+  },
+
+  /*
+   * A Transaction for work that writes exactly ONE statement, which is then
+   * atomic on its own: no BEGIN and COMMIT round trips (a third of a deposit's
+   * cost). The after-commit handlers run once the statement has returned. A
+   * second statement is refused: such work needs `transaction()`.
+   */
+  async singleStatement<T>(work: (trx: Transaction) => Promise<T>): Promise<T> {
+    const afterCommit: (() => void)[] = []
+    let ran = false
+    const result = await work({
+      rawQuery: (sql, bindings) => {
+        if (ran) throw new Error('singleStatement(): the work ran a second statement')
+        ran = true
+        return runAlone(sql, bindings)
+      },
+      after: (_event, handler) => afterCommit.push(handler),
+    })
+    for (const handler of afterCommit) handler()
+    return result
+  },
 }

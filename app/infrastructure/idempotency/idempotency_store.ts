@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import db from '@adonisjs/lucid/services/db'
 import { direct, type SqlClient } from '#infrastructure/database/direct'
+import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
 
 export interface ClaimRequest {
   ownerId: string
@@ -12,8 +12,17 @@ export interface ClaimRequest {
   staleAfterSeconds: number
 }
 
+/* A request's hold on its key; every later write names it. */
+export interface Claim {
+  ownerId: string
+  key: string
+  claimId: string
+  /* True once an answer is stored under it. */
+  sealed: boolean
+}
+
 export type ClaimOutcome =
-  | { kind: 'claimed'; claimId: string }
+  | { kind: 'claimed'; claim: Claim }
   | { kind: 'replay'; status: number; body: string }
   | { kind: 'in_flight' }
   | { kind: 'reused' }
@@ -65,7 +74,12 @@ export class IdempotencyStore {
           request.staleAfterSeconds,
         ]
       )
-      if (claimed.rows[0]?.claim_id === claimId) return { kind: 'claimed', claimId }
+      if (claimed.rows[0]?.claim_id === claimId) {
+        return {
+          kind: 'claimed',
+          claim: { ownerId: request.ownerId, key: request.key, claimId, sealed: false },
+        }
+      }
 
       const existing = await direct.rawQuery(
         `SELECT fingerprint, state, response_status, response_body
@@ -84,34 +98,33 @@ export class IdempotencyStore {
     return { kind: 'in_flight' }
   }
 
-  /* Stores the response; false when the claim was taken over meanwhile. */
-  async complete(
-    client: SqlClient,
-    ownerId: string,
-    key: string,
-    claimId: string,
-    status: number,
-    body: string
-  ) {
+  /*
+   * Stores the answer under the claim, inside the transaction of the effect
+   * it describes (or alone, for a refusal whose effect rolled back). A claim
+   * taken over meanwhile by a retry (see claim) stores nothing and throws, so
+   * the effect rolls back instead of applying twice.
+   */
+  async seal(client: SqlClient, claim: Claim, status: number, body: string) {
     const result = await client.rawQuery(
       `UPDATE idempotency_keys
           SET state = 'completed', response_status = ?, response_body = ?, locked_at = now()
         WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'`,
-      [status, body, ownerId, key, claimId]
+      [status, body, claim.ownerId, claim.key, claim.claimId]
     )
-    return (result.rowCount ?? 0) === 1
+    if ((result.rowCount ?? 0) !== 1) throw new IdempotencyKeyLostException()
+    claim.sealed = true
   }
 
   /* Forgets the key so the client may retry with it (5xx, auth, rate limit, validation). */
-  async release(ownerId: string, key: string, claimId: string) {
+  async release(claim: Claim) {
     await direct.rawQuery(
       `DELETE FROM idempotency_keys WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'`,
-      [ownerId, key, claimId]
+      [claim.ownerId, claim.key, claim.claimId]
     )
   }
 
   async prune() {
-    const result = await db.rawQuery(`DELETE FROM idempotency_keys WHERE expires_at <= now()`)
+    const result = await direct.rawQuery(`DELETE FROM idempotency_keys WHERE expires_at <= now()`)
     return result.rowCount ?? 0
   }
 }

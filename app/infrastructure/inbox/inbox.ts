@@ -1,5 +1,4 @@
-import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { direct, type Transaction } from '#infrastructure/database/direct'
 
 /*
  * Exactly-once effects for consumed messages: a consumer records the message
@@ -8,7 +7,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
  */
 export class Inbox {
   async seen(consumer: string, messageId: string) {
-    const result = await db.rawQuery(
+    const result = await direct.rawQuery(
       'SELECT 1 FROM inbox_messages WHERE consumer = ? AND message_id = ?',
       [consumer, messageId]
     )
@@ -16,7 +15,7 @@ export class Inbox {
   }
 
   /* Records the message inside `trx`; false when it was already recorded (a duplicate). */
-  async mark(trx: TransactionClientContract, consumer: string, messageId: string) {
+  async mark(trx: Transaction, consumer: string, messageId: string) {
     const result = await trx.rawQuery(
       `INSERT INTO inbox_messages (consumer, message_id) VALUES (?, ?)
        ON CONFLICT DO NOTHING RETURNING 1`,

@@ -1,9 +1,19 @@
-import LedgerEntry, { type LedgerEntryType } from '#models/ledger_entry'
+import { randomUUID } from 'node:crypto'
+import type { AccountRecord, LedgerEntryRecord, LedgerEntryType } from '#domain/records'
+import { formatAmountSql } from '#domain/money'
 import type { RawBindings } from '#infrastructure/database/bindings'
-import type { SqlClient } from '#infrastructure/database/direct'
-import { assignOutboxIds, outboxInsertSql, type OutboxRow } from '#infrastructure/outbox/outbox'
-import { exponentOf } from '#domain/money'
+import type { SqlClient, Transaction } from '#infrastructure/database/direct'
+import {
+  outboxInsertSql,
+  outboxRowsFromJson,
+  type Outbox,
+  type OutgoingMessage,
+} from '#infrastructure/outbox/outbox'
 
+/*
+ * The ledger: the only module that writes `accounts.balance` and
+ * `transactions` (docs/adr/0003).
+ */
 export interface EntryInput {
   accountId: string
   type: LedgerEntryType
@@ -16,41 +26,106 @@ export interface EntryInput {
   actor?: string | null
 }
 
-/* Outbox rows (Outbox.prepare) written by the same statement as the entry. */
-export interface EntryEvents {
-  rows: OutboxRow[]
-  /* Currency of the account: each payload gets the entry's transaction_id and balance_after. */
-  currency: string
+/* A `transactions` row as the stores return it. */
+export function entryFromRow(row: Record<string, any>): LedgerEntryRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type,
+    amount: BigInt(row.amount),
+    fee: BigInt(row.fee),
+    balanceAfter: BigInt(row.balance_after),
+    reference: row.reference,
+    payoutId: row.payout_id,
+    orderId: row.order_id,
+    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+  }
 }
 
 /*
- * Changes a balance and writes its ledger row in one statement. The UPDATE
- * takes the account row lock and only applies when the balance stays >= 0
- * (re-checked on the newest row version after waiting for a concurrent
- * writer); the inserted row carries the resulting balance. With `events`, the
- * same statement writes their outbox rows (only when the entry was written),
- * so a caller outside a transaction still changes everything or nothing.
- * Returns null when the account does not exist or the funds do not cover a
- * debit; the CHECK constraint on accounts.balance stays the backstop.
+ * Changes a balance and writes its ledger row in one statement (see
+ * entryCte). Null when the account does not exist or the funds do not cover
+ * a debit; the CHECK constraint on accounts.balance stays the backstop.
  */
-export async function postEntry(
-  client: SqlClient,
-  entry: EntryInput,
-  events?: EntryEvents
-): Promise<LedgerEntry | null> {
+export async function postEntry(client: SqlClient, entry: EntryInput) {
   const ledger = entryCte(entry)
-  const outbox = events ? outboxInsertSql(events.rows, 'entry', entryFields(events.currency)) : null
   const result = await client.rawQuery(
-    `WITH ${ledger.sql}${outbox ? `, outbox AS (${outbox.sql})` : ''}
-     SELECT entry.*${outbox ? `, (SELECT json_agg(outbox) FROM outbox) AS outbox_rows` : ''}
-       FROM entry`,
-    [...ledger.bindings, ...(outbox?.bindings ?? [])] as RawBindings
+    `WITH ${ledger.sql} SELECT * FROM entry`,
+    ledger.bindings as RawBindings
+  )
+  return result.rows[0] ? entryFromRow(result.rows[0]) : null
+}
+
+/*
+ * postEntry and, in the SAME statement, an event about the entry (only when
+ * the entry was written). `message` is finished except for `balance_after`,
+ * which only exists once the row is written: the statement adds it, formatted
+ * by the money rule's SQL form (docs/adr/0008). `entryId` is the id the entry
+ * will have, so the caller can put it in the payload. One statement is atomic
+ * on its own, so `trx` may be a single-statement transaction.
+ */
+export async function postEntryWithEvent(
+  trx: Transaction,
+  outbox: Outbox,
+  entry: EntryInput & { id: string },
+  message: OutgoingMessage,
+  currency: string
+) {
+  const ledger = entryCte(entry)
+  const event = outboxInsertSql([message], {
+    source: 'entry',
+    merge: `jsonb_build_object('balance_after', ${formatAmountSql('entry.balance_after', currency)})`,
+  })
+  const result = await trx.rawQuery(
+    `WITH ${ledger.sql}, event AS (${event.sql})
+     SELECT entry.*, (SELECT json_agg(event) FROM event) AS outbox_rows FROM entry`,
+    [...ledger.bindings, ...event.bindings] as RawBindings
   )
   const row = result.rows[0]
   if (!row) return null
-  if (events) assignOutboxIds(events.rows, row.outbox_rows ?? [])
-  delete row.outbox_rows
-  return LedgerEntry.$createFromAdapterResult(row) as LedgerEntry
+  outbox.publishAfterCommit(trx, outboxRowsFromJson(row.outbox_rows ?? []))
+  return entryFromRow(row)
+}
+
+export function accountFromRow(row: Record<string, any>): AccountRecord {
+  return {
+    id: row.id,
+    externalRef: row.external_ref,
+    currency: String(row.currency).trim(),
+    balance: BigInt(row.balance),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/* A new account with a zero balance; null when (external_ref, currency) exists already. */
+export async function openAccount(trx: Transaction, externalRef: string, currency: string) {
+  const result = await trx.rawQuery(
+    `INSERT INTO accounts (external_ref, currency) VALUES (?, ?)
+     ON CONFLICT (external_ref, currency) DO NOTHING
+     RETURNING *`,
+    [externalRef, currency]
+  )
+  return result.rows[0] ? accountFromRow(result.rows[0]) : null
+}
+
+export async function findAccount(client: SqlClient, accountId: string) {
+  const result = await client.rawQuery(`SELECT * FROM accounts WHERE id = ?`, [accountId])
+  return result.rows[0] ? accountFromRow(result.rows[0]) : null
+}
+
+/* The one debit of an order (transactions_order_payment_unique), if it was paid. */
+export async function findOrderPayment(client: SqlClient, orderId: string) {
+  const result = await client.rawQuery(
+    `SELECT * FROM transactions WHERE order_id = ? AND type = 'order_payment'`,
+    [orderId]
+  )
+  return result.rows[0] ? entryFromRow(result.rows[0]) : null
+}
+
+/* A new ledger entry's id, known before the entry is written (so an event can name it). */
+export function newEntryId() {
+  return randomUUID()
 }
 
 /*
@@ -59,7 +134,7 @@ export async function postEntry(
  * payout's creation). `entry` is empty when the account does not exist or the
  * funds do not cover a debit, and so is everything selected from it.
  */
-export function entryCte(entry: EntryInput) {
+export function entryCte(entry: EntryInput & { id?: string }) {
   return {
     sql: `changed AS (
        UPDATE accounts SET balance = balance + ?::bigint, updated_at = now()
@@ -67,14 +142,16 @@ export function entryCte(entry: EntryInput) {
         RETURNING id, balance
      ), entry AS (
        INSERT INTO transactions
-         (account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
-       SELECT changed.id, ?, ?::bigint, ?::bigint, changed.balance, ?, ?, ?, ? FROM changed
+         (id, account_id, type, amount, fee, balance_after, reference, payout_id, order_id, actor)
+       SELECT coalesce(?::uuid, gen_random_uuid()), changed.id, ?, ?::bigint, ?::bigint,
+              changed.balance, ?, ?, ?, ? FROM changed
        RETURNING *
      )`,
     bindings: [
       entry.amount.toString(),
       entry.accountId,
       entry.amount.toString(),
+      entry.id ?? null,
       entry.type,
       entry.amount.toString(),
       entry.fee.toString(),
@@ -84,17 +161,6 @@ export function entryCte(entry: EntryInput) {
       entry.actor ?? null,
     ],
   }
-}
-
-/*
- * The entry's fields an event carries, as SQL over the `entry` row: its id and
- * the resulting balance formatted like formatAmount (the currency's exponent
- * comes from our own table, so it is inlined as a number).
- */
-function entryFields(currency: string) {
-  const exponent = exponentOf(currency)
-  return `jsonb_build_object('transaction_id', entry.id, 'balance_after',
-            round(entry.balance_after / ${10 ** exponent}::numeric, ${exponent})::text)`
 }
 
 /*

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import type { SqlClient, SqlTransaction } from '#infrastructure/database/direct'
+import { direct, type SqlClient, type Transaction } from '#infrastructure/database/direct'
 import { outboxMetrics } from '#infrastructure/outbox/metrics'
-import { bindings } from '#infrastructure/database/bindings'
 
 /* What the outbox needs from the broker: a publish that resolves once confirmed. */
 export interface ConfirmedPublisher {
@@ -64,55 +61,16 @@ export class Outbox {
   constructor(private publisher: ConfirmedPublisher) {}
 
   /* Writes the messages inside `trx` and publishes them once it commits. */
-  async stage(trx: TransactionClientContract, messages: OutgoingMessage[]) {
-    if (messages.length === 0) return []
-    const rows = this.prepare(messages)
-    const placeholders = rows.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?::integer)').join(', ')
-    const result = await trx.rawQuery(
-      `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
-       VALUES ${placeholders} RETURNING id`,
-      bindings(
-        rows.flatMap((row) => [
-          row.message_id,
-          row.exchange,
-          row.routing_key,
-          JSON.stringify(row.payload),
-          JSON.stringify(row.headers),
-          row.expiration_ms,
-        ])
-      )
-    )
-    const ids = (result.rows as { id: string }[]).map((row) => row.id)
-    rows.forEach((row, index) => (row.id = ids[index]))
-    this.publishAfterCommit(trx, rows)
-    return ids
+  async stage(trx: Transaction, messages: OutgoingMessage[]) {
+    if (messages.length === 0) return
+    const insert = outboxInsertSql(messages)
+    const result = await trx.rawQuery(insert.sql, insert.bindings)
+    this.publishAfterCommit(trx, result.rows as OutboxRow[])
   }
 
-  /*
-   * The rows for messages a caller writes in its own statement (see
-   * outboxInsertSql): message ids are given here, so the statement can return
-   * the row ids keyed by message id (assign them to `id` before publishing).
-   */
-  prepare(messages: OutgoingMessage[]): OutboxRow[] {
-    return messages.map((message) => ({
-      id: '',
-      message_id: message.messageId ?? randomUUID(),
-      exchange: message.exchange,
-      routing_key: message.routingKey,
-      payload: message.payload,
-      headers: message.headers ?? {},
-      expiration_ms: message.expirationMs ?? null,
-      created_at: new Date(),
-    }))
-  }
-
-  /*
-   * Publishes rows once their writing transaction commits: after `trx`
-   * commits, or right away when `trx` is null (the rows were written by one
-   * statement outside a transaction, which has committed when it returns).
-   */
-  publishAfterCommit(trx: SqlTransaction | null, rows: OutboxRow[]) {
-    const publish = () => {
+  /* Publishes rows written inside `trx` (by stage, or an outboxInsertSql of the caller's) once it commits. */
+  publishAfterCommit(trx: Transaction, rows: OutboxRow[]) {
+    trx.after('commit', () => {
       const publishing = this.publishStaged(rows).catch((error) => {
         logger.warn(
           { err: error, outbox_ids: rows.map((row) => row.id) },
@@ -121,9 +79,7 @@ export class Outbox {
       })
       this.#inFlight.add(publishing)
       void publishing.finally(() => this.#inFlight.delete(publishing))
-    }
-    if (trx) trx.after('commit', publish)
-    else publish()
+    })
   }
 
   /*
@@ -158,7 +114,7 @@ export class Outbox {
     const ids = this.#pendingMarks.splice(0)
     if (ids.length === 0) return
     try {
-      await this.markPublished(db, ids)
+      await this.markPublished(direct, ids)
     } catch (error) {
       // Left unpublished in the table: the relay publishes them again (same message_id).
       logger.warn({ err: error, outbox_ids: ids }, 'marking outbox rows published failed')
@@ -181,7 +137,7 @@ export class Outbox {
 
   /* One relay pass: publishes up to `batchSize` rows a crash or an outage left behind. */
   async relayOnce(batchSize = 100, minAgeMs = 0) {
-    return db.transaction(async (trx) => {
+    return direct.transaction(async (trx) => {
       const result = await trx.rawQuery(
         `SELECT * FROM outbox_messages
           WHERE published_at IS NULL AND created_at <= now() - (? * interval '1 millisecond')
@@ -232,50 +188,48 @@ export class Outbox {
   }
 }
 
+const RETURNED = `id, message_id, exchange, routing_key, payload, headers, expiration_ms, created_at`
+
 /*
- * Prepared outbox rows (Outbox.prepare) as an INSERT for a data-modifying CTE
- * of the caller's own statement, so the change and its messages are written
- * in one round trip. One message row per row of `source` (none when the
- * change wrote nothing); `extraPayload`, an SQL jsonb expression over
- * `source`, is merged into every payload. The INSERT returns id, message_id
- * and the final payload: pass those rows to assignOutboxIds.
+ * The INSERT of finished messages, alone or as a data-modifying CTE of the
+ * caller's own statement (then one message row per row of `source`, none when
+ * the change wrote nothing; `merge`, an SQL jsonb expression over `source`,
+ * adds the fields only the database knows, see docs/adr/0008). It returns the
+ * rows as written: hand them to publishAfterCommit (a CTE's rows come back as
+ * JSON, so `outboxRowsFromJson` first).
  */
-export function outboxInsertSql(rows: OutboxRow[], source: string, extraPayload?: string) {
-  const payload = extraPayload ? `m.payload || ${extraPayload}` : 'm.payload'
+export function outboxInsertSql(
+  messages: OutgoingMessage[],
+  from?: { source: string; merge?: string }
+) {
+  const payload = from?.merge ? `m.payload || ${from.merge}` : 'm.payload'
   return {
     sql: `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, headers, expiration_ms)
           SELECT m.message_id, m.exchange, m.routing_key, ${payload}, m.headers, m.expiration_ms
-            FROM ${source}, ROWS FROM (jsonb_to_recordset(?::jsonb) AS (
+            FROM ${from ? `${from.source}, ` : ''}ROWS FROM (jsonb_to_recordset(?::jsonb) AS (
                    message_id text, exchange text, routing_key text, payload jsonb,
                    headers jsonb, expiration_ms integer)) WITH ORDINALITY
                    AS m(message_id, exchange, routing_key, payload, headers, expiration_ms, n)
            ORDER BY m.n
-          RETURNING id, message_id, payload`,
+          RETURNING ${RETURNED}`,
     bindings: [
       JSON.stringify(
-        rows.map((row) => ({
-          message_id: row.message_id,
-          exchange: row.exchange,
-          routing_key: row.routing_key,
-          payload: row.payload,
-          headers: row.headers,
-          expiration_ms: row.expiration_ms,
+        messages.map((message) => ({
+          message_id: message.messageId ?? randomUUID(),
+          exchange: message.exchange,
+          routing_key: message.routingKey,
+          payload: message.payload,
+          headers: message.headers ?? {},
+          expiration_ms: message.expirationMs ?? null,
         }))
       ),
     ],
   }
 }
 
-/* Gives prepared rows the id and final payload their INSERT returned (by message_id). */
-export function assignOutboxIds(
-  rows: OutboxRow[],
-  inserted: { id: string; message_id: string; payload: unknown }[]
+/* Rows that a CTE returned through json_agg: the timestamp comes back as text. */
+export function outboxRowsFromJson(
+  rows: (Omit<OutboxRow, 'created_at'> & { created_at: string })[]
 ) {
-  const written = new Map(inserted.map((row) => [row.message_id, row]))
-  for (const row of rows) {
-    const match = written.get(row.message_id)
-    if (!match) continue
-    row.id = String(match.id)
-    row.payload = match.payload
-  }
+  return rows.map((row) => ({ ...row, id: String(row.id), created_at: new Date(row.created_at) }))
 }

@@ -5,10 +5,20 @@ import type { Outbox } from '#infrastructure/outbox/outbox'
 const MIN_AGE_MS = 2000
 const BATCH = 200
 
+export interface OutboxRelayOptions {
+  /* Only rows older than this (default 2 s: younger ones are being published after commit). */
+  minAgeMs?: number
+  /* Called after every scheduled pass that succeeded, with the rows it published. */
+  onPass?: (published: number) => void
+  /* Keep the process alive while the loop runs (a process that only relays). */
+  holdProcess?: boolean
+}
+
 /*
- * The relay inside long-running processes (web and worker): every interval it
- * publishes outbox rows a crash or a broker outage left behind, batch after
- * batch until none is left. stop() waits for a pass in progress.
+ * The relay of long-running processes (web, worker, `outbox:relay --watch`):
+ * every interval it publishes outbox rows a crash or a broker outage left
+ * behind, batch after batch until none is left. stop() waits for a pass in
+ * progress.
  */
 export class OutboxRelayLoop {
   #timer?: NodeJS.Timeout
@@ -17,12 +27,14 @@ export class OutboxRelayLoop {
 
   constructor(
     private outbox: Outbox,
-    private intervalMs: number
+    private intervalMs: number,
+    private options: OutboxRelayOptions = {}
   ) {}
 
-  start() {
+  /* Starts the loop: the first pass after one interval, or at once with `immediately`. */
+  start({ immediately = false } = {}) {
     this.#stopped = false
-    this.#schedule()
+    this.#schedule(immediately ? 0 : this.intervalMs)
   }
 
   async stop() {
@@ -31,24 +43,33 @@ export class OutboxRelayLoop {
     await this.#pass
   }
 
-  async runOnce() {
+  /* One pass, batch after batch until none is left (or stopped); resolves to the rows published. */
+  async pass() {
+    const minAgeMs = this.options.minAgeMs ?? MIN_AGE_MS
+    let total = 0
+    let published: number
+    do {
+      published = await this.outbox.relayOnce(BATCH, minAgeMs)
+      total += published
+    } while (published === BATCH && !this.#stopped)
+    return total
+  }
+
+  async #scheduledPass() {
     try {
-      let published: number
-      do {
-        published = await this.outbox.relayOnce(BATCH, MIN_AGE_MS)
-      } while (published === BATCH && !this.#stopped)
+      this.options.onPass?.(await this.pass())
     } catch (error) {
       logger.warn({ err: error }, 'outbox relay pass failed; next pass retries')
     }
   }
 
-  #schedule() {
+  #schedule(delayMs = this.intervalMs) {
     if (this.#stopped) return
     this.#timer = setTimeout(async () => {
-      this.#pass = this.runOnce()
+      this.#pass = this.#scheduledPass()
       await this.#pass
       this.#schedule()
-    }, this.intervalMs)
-    this.#timer.unref()
+    }, delayMs)
+    if (!this.options.holdProcess) this.#timer.unref()
   }
 }

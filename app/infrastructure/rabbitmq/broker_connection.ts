@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto'
-import { EventEmitter } from 'node:events'
+import { EventEmitter, once } from 'node:events'
 import amqp from 'amqplib'
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib'
+import type { Channel, ChannelModel } from 'amqplib'
 import type { Logger } from '@adonisjs/core/logger'
-import { ensureTraceparent } from '#infrastructure/tracing/traceparent'
+import { withTimeout } from '#infrastructure/support/with_timeout'
+import {
+  BrokerConsumer,
+  type ConsumeOptions,
+  type ConsumerHost,
+  type MessageHandler,
+} from '#infrastructure/rabbitmq/broker_consumer'
+import { ConfirmPublisher, type PublishOptions } from '#infrastructure/rabbitmq/broker_publisher'
 
 export interface BrokerConnectionOptions {
   url: string
@@ -14,99 +20,7 @@ export interface BrokerConnectionOptions {
   reconnect: { initialDelayMs: number; maxDelayMs: number }
 }
 
-export interface PublishOptions {
-  /* The consumer's dedup key; a new UUID when absent */
-  messageId?: string
-  timestamp?: Date | number
-  /* Defaults to the routing key */
-  type?: string
-  headers?: Record<string, unknown>
-  /* A W3C traceparent to continue; wins over `headers.traceparent` */
-  traceparent?: string
-  /* Per-message TTL in milliseconds (retry delay queues) */
-  expiration?: number
-  correlationId?: string
-}
-
-/* What later code needs to send a message: resolves once the broker has confirmed it. */
-export interface MessagePublisher {
-  publish(
-    exchange: string,
-    routingKey: string,
-    body: unknown,
-    options?: PublishOptions
-  ): Promise<void>
-}
-
-export type MessageHandler = (message: ConsumeMessage, channel: Channel) => unknown
-
-export interface ConsumeOptions {
-  prefetch: number
-}
-
 type Setup = (channel: Channel) => Promise<void>
-
-/*
- * A consumer on its own channel. It is subscribed again on every new
- * connection until cancelled, so handlers must ack on the channel they are
- * given: after a reconnect the old channel is gone and its unacked messages
- * are redelivered.
- */
-export class BrokerConsumer {
-  channel?: Channel
-  consumerTag?: string
-  cancelled = false
-  readonly #inFlight = new Set<Promise<void>>()
-
-  constructor(
-    readonly queue: string,
-    readonly handler: MessageHandler,
-    readonly options: ConsumeOptions,
-    private logger: Logger,
-    private detach: (consumer: BrokerConsumer) => void
-  ) {}
-
-  /* Stops new deliveries, waits for the handlers already running, then closes the channel. */
-  async cancel() {
-    if (this.cancelled) return
-    this.cancelled = true
-    this.detach(this)
-    const channel = this.channel
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => {})
-    await Promise.allSettled([...this.#inFlight])
-    if (channel) await channel.close().catch(() => {})
-    this.channel = undefined
-  }
-
-  get inFlight() {
-    return this.#inFlight.size
-  }
-
-  /*
-   * A handler that throws has its message rejected without requeue, so it
-   * lands in the queue's dead-letter queue instead of looping; handlers deal
-   * with transient failures themselves (retry queues).
-   */
-  deliver(message: ConsumeMessage, channel: Channel) {
-    const run = (async () => {
-      try {
-        await this.handler(message, channel)
-      } catch (error) {
-        this.logger.error(
-          { err: error, queue: this.queue, message_id: message.properties.messageId },
-          'message handler failed; rejecting the message'
-        )
-        try {
-          channel.nack(message, false, false)
-        } catch {
-          /* The channel is gone; the broker redelivers the message. */
-        }
-      }
-    })()
-    this.#inFlight.add(run)
-    void run.finally(() => this.#inFlight.delete(run))
-  }
-}
 
 /*
  * The process's single RabbitMQ connection. Publishing goes through one
@@ -116,10 +30,9 @@ export class BrokerConsumer {
  * channel has 'error' and 'close' listeners: an unhandled 'error' event would
  * crash the process.
  */
-export class BrokerConnection implements MessagePublisher {
+export class BrokerConnection {
   #model?: ChannelModel
   #connecting?: Promise<ChannelModel>
-  #confirm?: Promise<ConfirmChannel>
   #reconnectTimer?: NodeJS.Timeout
   #attempt = 0
   #lastError?: Error
@@ -128,12 +41,27 @@ export class BrokerConnection implements MessagePublisher {
   readonly #setups: Setup[] = []
   readonly #consumers = new Set<BrokerConsumer>()
   readonly #events = new EventEmitter()
+  readonly #consumerHost: ConsumerHost
+  readonly #publisher: ConfirmPublisher
 
   constructor(
     private options: BrokerConnectionOptions,
     private logger: Logger
   ) {
     this.#events.setMaxListeners(0)
+    this.#publisher = new ConfirmPublisher(async () => {
+      const model = await this.connect(options.publishTimeoutMs)
+      const channel = await model.createConfirmChannel()
+      this.#watch(channel, 'confirm channel')
+      return channel
+    }, options.publishTimeoutMs)
+    this.#consumerHost = {
+      logger: this.logger,
+      isCurrent: (model) => !this.#closed && this.#model === model,
+      watch: (channel, label) => this.#watch(channel, label),
+      retryDelayMs: (attempt) => this.#backoffMs(attempt),
+      detach: (consumer) => this.#consumers.delete(consumer),
+    }
   }
 
   get connectionName() {
@@ -184,7 +112,8 @@ export class BrokerConnection implements MessagePublisher {
     const channel = await withTimeout(
       model.createChannel(),
       timeoutMs,
-      `RabbitMQ did not open a channel within ${timeoutMs} ms`
+      `RabbitMQ did not open a channel within ${timeoutMs} ms`,
+      (late) => late.close()
     )
     this.#watch(channel, 'probe channel')
     await channel.close().catch(() => {})
@@ -198,47 +127,9 @@ export class BrokerConnection implements MessagePublisher {
     return channel
   }
 
-  /*
-   * Publishes a JSON message (a Buffer is sent as is) and resolves once the
-   * broker has confirmed it (persisted, for durable queues). Rejects when the
-   * broker nacks, the channel closes first, or no confirm arrives in time.
-   */
-  async publish(
-    exchange: string,
-    routingKey: string,
-    body: unknown,
-    options: PublishOptions = {}
-  ): Promise<void> {
-    const messageId = options.messageId ?? randomUUID()
-    const content = Buffer.isBuffer(body) ? body : Buffer.from(toJson(body))
-    const timestamp = options.timestamp ?? Date.now()
-    const headers = { ...options.headers }
-    headers.traceparent = ensureTraceparent(options.traceparent ?? headers.traceparent)
-    const properties: Options.Publish = {
-      persistent: true,
-      contentType: 'application/json',
-      messageId,
-      timestamp: Math.floor((timestamp instanceof Date ? timestamp.getTime() : timestamp) / 1000),
-      type: options.type ?? routingKey,
-      headers,
-      ...(options.expiration === undefined ? {} : { expiration: String(options.expiration) }),
-      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-    }
-
-    const timeoutMs = this.options.publishTimeoutMs
-    const confirmed = (async () => {
-      const channel = await this.#confirmChannel()
-      await new Promise<void>((resolve, reject) => {
-        channel.publish(exchange, routingKey, content, properties, (error) =>
-          error ? reject(toError(error, 'RabbitMQ rejected the message')) : resolve()
-        )
-      })
-    })()
-    await withTimeout(
-      confirmed,
-      timeoutMs,
-      `RabbitMQ did not confirm ${routingKey} to ${exchange} within ${timeoutMs} ms`
-    )
+  /* Publishes through the confirm channel and resolves once the broker confirmed (persisted). */
+  publish(exchange: string, routingKey: string, body: unknown, options?: PublishOptions) {
+    return this.#publisher.publish(exchange, routingKey, body, options)
   }
 
   /*
@@ -247,13 +138,11 @@ export class BrokerConnection implements MessagePublisher {
    */
   async consume(queue: string, handler: MessageHandler, options: ConsumeOptions) {
     this.#assertOpen()
-    const consumer = new BrokerConsumer(queue, handler, options, this.logger, (c) =>
-      this.#consumers.delete(c)
-    )
+    const consumer = new BrokerConsumer(queue, handler, options, this.#consumerHost)
     this.#consumers.add(consumer)
     if (this.#model) {
       try {
-        await this.#subscribe(this.#model, consumer)
+        await consumer.subscribe(this.#model)
       } catch (error) {
         this.#consumers.delete(consumer)
         throw error
@@ -279,7 +168,7 @@ export class BrokerConnection implements MessagePublisher {
     await this.#connecting?.catch(() => {})
     const model = this.#model
     this.#model = undefined
-    this.#confirm = undefined
+    this.#publisher.reset()
     if (model) await model.close().catch(() => {})
   }
 
@@ -308,10 +197,8 @@ export class BrokerConnection implements MessagePublisher {
 
   #scheduleReconnect(error: Error) {
     if (this.#closed || this.#reconnectTimer) return
-    const { initialDelayMs, maxDelayMs } = this.options.reconnect
-    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** this.#attempt)
     /* Up to 20 % jitter so a fleet of processes does not reconnect in lockstep. */
-    const delay = Math.round(base * (0.8 + Math.random() * 0.2))
+    const delay = Math.round(this.#backoffMs(this.#attempt) * (0.8 + Math.random() * 0.2))
     this.#attempt += 1
     this.logger.warn(
       { err: error, attempt: this.#attempt, delay_ms: delay },
@@ -321,6 +208,11 @@ export class BrokerConnection implements MessagePublisher {
       this.#reconnectTimer = undefined
       if (!this.#closed) this.#attemptConnection()
     }, delay)
+  }
+
+  #backoffMs(attempt: number) {
+    const { initialDelayMs, maxDelayMs } = this.options.reconnect
+    return Math.min(maxDelayMs, initialDelayMs * 2 ** attempt)
   }
 
   async #open(): Promise<ChannelModel> {
@@ -340,7 +232,7 @@ export class BrokerConnection implements MessagePublisher {
     try {
       if (this.#closed) throw new Error('The RabbitMQ connection manager is closed')
       for (const setup of this.#setups) await this.#runSetup(model, setup)
-      for (const consumer of this.#consumers) await this.#subscribe(model, consumer)
+      for (const consumer of this.#consumers) await consumer.subscribe(model)
       if (this.#closed) throw new Error('The RabbitMQ connection manager is closed')
     } catch (error) {
       await model.close().catch(() => {})
@@ -354,11 +246,8 @@ export class BrokerConnection implements MessagePublisher {
   #onConnectionClosed(model: ChannelModel, error?: Error) {
     if (this.#model !== model) return
     this.#model = undefined
-    this.#confirm = undefined
-    for (const consumer of this.#consumers) {
-      consumer.channel = undefined
-      consumer.consumerTag = undefined
-    }
+    this.#publisher.reset()
+    for (const consumer of this.#consumers) consumer.forgetChannel()
     if (this.#closed) return
     this.#lastError = error ?? new Error('connection closed')
     this.#scheduleReconnect(this.#lastError)
@@ -375,68 +264,6 @@ export class BrokerConnection implements MessagePublisher {
     }
   }
 
-  async #subscribe(model: ChannelModel, consumer: BrokerConsumer) {
-    const channel = await model.createChannel()
-    this.#watch(channel, `consumer channel (${consumer.queue})`)
-    channel.on('close', () => {
-      if (consumer.channel !== channel) return
-      consumer.channel = undefined
-      consumer.consumerTag = undefined
-      this.#resubscribeLater(model, consumer, 0)
-    })
-    await channel.prefetch(consumer.options.prefetch)
-    const { consumerTag } = await channel.consume(
-      consumer.queue,
-      (message) => {
-        /* null: the broker cancelled the consumer (queue deleted); subscribe again. */
-        if (message === null) {
-          this.logger.warn({ queue: consumer.queue }, 'RabbitMQ cancelled the consumer')
-          channel.close().catch(() => {})
-          return
-        }
-        consumer.deliver(message, channel)
-      },
-      { noAck: false }
-    )
-    consumer.channel = channel
-    consumer.consumerTag = consumerTag
-  }
-
-  /* A consumer channel closed on a live connection (channel error): open it again. */
-  #resubscribeLater(model: ChannelModel, consumer: BrokerConsumer, attempt: number) {
-    if (consumer.cancelled || this.#closed || this.#model !== model) return
-    const { initialDelayMs, maxDelayMs } = this.options.reconnect
-    const timer = setTimeout(
-      () => {
-        if (consumer.cancelled || this.#closed || this.#model !== model || consumer.channel) return
-        this.#subscribe(model, consumer).catch((error: Error) => {
-          this.logger.error({ err: error, queue: consumer.queue }, 'RabbitMQ resubscribe failed')
-          this.#resubscribeLater(model, consumer, attempt + 1)
-        })
-      },
-      Math.min(maxDelayMs, initialDelayMs * 2 ** attempt)
-    )
-    timer.unref()
-  }
-
-  #confirmChannel(): Promise<ConfirmChannel> {
-    if (this.#confirm) return this.#confirm
-    const opening = (async () => {
-      const model = await this.connect(this.options.publishTimeoutMs)
-      const channel = await model.createConfirmChannel()
-      this.#watch(channel, 'confirm channel')
-      channel.on('close', () => {
-        if (this.#confirm === opening) this.#confirm = undefined
-      })
-      return channel
-    })()
-    this.#confirm = opening
-    opening.catch(() => {
-      if (this.#confirm === opening) this.#confirm = undefined
-    })
-    return opening
-  }
-
   #watch(channel: Channel, label: string) {
     channel.on('error', (error: Error) => {
       this.logger.warn({ err: error }, `RabbitMQ ${label} error`)
@@ -447,60 +274,26 @@ export class BrokerConnection implements MessagePublisher {
   }
 
   /* Resolves on the next connection; `failFast` also rejects on the next failed attempt. */
-  #waitFor(timeoutMs: number, failFast: boolean) {
-    return new Promise<ChannelModel>((resolve, reject) => {
-      const cleanup = () => {
-        clearTimeout(timer)
-        this.#events.off('connected', onConnected)
-        this.#events.off('failed', onFailed)
-        this.#events.off('closed', onClosed)
-      }
-      const onConnected = (model: ChannelModel) => {
-        cleanup()
-        resolve(model)
-      }
-      const onFailed = (error: Error) => {
-        if (!failFast) return
-        cleanup()
-        reject(new Error(`RabbitMQ unreachable: ${error.message}`))
-      }
-      const onClosed = () => {
-        cleanup()
-        reject(new Error('The RabbitMQ connection manager is closed'))
-      }
-      const timer = Number.isFinite(timeoutMs)
-        ? setTimeout(() => {
-            cleanup()
-            const last = this.#lastError ? `: ${this.#lastError.message}` : ''
-            reject(new Error(`RabbitMQ not connected within ${timeoutMs} ms${last}`))
-          }, timeoutMs)
-        : undefined
-      this.#events.on('connected', onConnected)
-      this.#events.on('failed', onFailed)
-      this.#events.on('closed', onClosed)
-    })
-  }
-}
-
-function toJson(body: unknown) {
-  return JSON.stringify(body, (_key, value: unknown) =>
-    typeof value === 'bigint' ? value.toString() : value
-  )
-}
-
-function toError(error: unknown, fallback: string) {
-  return error instanceof Error ? error : new Error(fallback)
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string) {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), timeoutMs)
-  })
-  promise.catch(() => {})
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
+  async #waitFor(timeoutMs: number, failFast: boolean): Promise<ChannelModel> {
+    const stop = new AbortController()
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => stop.abort(), timeoutMs) : undefined
+    const next = (event: string) => once(this.#events, event, { signal: stop.signal })
+    const fail = (message: string) => Promise.reject(new Error(message))
+    try {
+      return await Promise.race([
+        next('connected').then(([model]) => model as ChannelModel),
+        next('closed').then(() => fail('The RabbitMQ connection manager is closed')),
+        ...(failFast
+          ? [next('failed').then(([error]) => fail(`RabbitMQ unreachable: ${error.message}`))]
+          : []),
+      ])
+    } catch (error) {
+      if (!stop.signal.aborted) throw error
+      const last = this.#lastError ? `: ${this.#lastError.message}` : ''
+      throw new Error(`RabbitMQ not connected within ${timeoutMs} ms${last}`)
+    } finally {
+      clearTimeout(timer)
+      stop.abort()
+    }
   }
 }

@@ -1,29 +1,21 @@
 import type { Channel } from 'amqplib'
+import { COMMANDS, EXCHANGES, QUEUES } from '#domain/messages'
 
 /* Number of delay queues `payouts.process.retry.1` … `.N` (see docs/adr/0002). */
 export const RETRY_LEVELS = 8
 
 /*
  * Every exchange, queue and binding key of the broker topology (CONTRACT.md,
- * "RabbitMQ topology"). Code names queues and exchanges through this object only.
+ * "RabbitMQ topology"). The names come from `#domain/messages`; this adds the
+ * delay queues, which only the broker code needs.
  */
 export const TOPOLOGY = {
-  exchanges: {
-    commands: 'payouts.commands',
-    events: 'payouts.events',
-  },
-  queues: {
-    process: 'payouts.process',
-    payOrder: 'payments.pay-order',
-    dead: 'payouts.dead',
-  },
-  routingKeys: {
-    processPayout: 'payout.process',
-    payOrder: 'pay.order',
-  },
+  exchanges: EXCHANGES,
+  queues: QUEUES,
+  routingKeys: COMMANDS,
   retryQueues: Array.from(
     { length: RETRY_LEVELS },
-    (_, index) => `payouts.process.retry.${index + 1}`
+    (_, index) => `${QUEUES.process}.retry.${index + 1}`
   ) as readonly string[],
 } as const
 

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { tokenFor, truncate } from '#tests/helpers'
-import { CheckLedger } from '#actions/ledger/check_ledger'
+import { CheckLedger } from '#queries/ledger/check_ledger'
 
 test.group('Ledger under concurrency', (group) => {
   group.each.setup(() => truncate('transactions', 'accounts', 'outbox_messages'))

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import testUtils from '@adonisjs/core/services/test_utils'
-import { tokenFor } from '#tests/helpers'
+import { tokenFor, truncate } from '#tests/helpers'
 import { assertErrorBody } from '#tests/support/error_shape'
 
 /*
@@ -10,7 +9,7 @@ import { assertErrorBody } from '#tests/support/error_shape'
  * `accounts:read` / `accounts:write`, checked before the account is looked up.
  */
 test.group('API auth | 403 for a token without the ability', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => truncate('users', 'accounts', 'outbox_messages'))
 
   test('a read without accounts:read is a 403, even for an unknown id', async ({
     client,

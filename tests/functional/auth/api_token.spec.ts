@@ -1,20 +1,20 @@
 import { DateTime } from 'luxon'
+import { truncate } from '#tests/helpers'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import testUtils from '@adonisjs/core/services/test_utils'
 import User from '#models/user'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 import { assertErrorBody } from '#tests/support/error_shape'
 import type { TokenAbility } from '#domain/roles'
 
 async function issue(abilities: (TokenAbility | '*')[], options: { expiresIn?: string } = {}) {
-  const user = await createUser('operator')
+  const user = await UserFactory.apply('operator').create()
   const token = await User.accessTokens.create(user, abilities, { name: 'test', ...options })
   return { user, token, secret: token.value!.release() }
 }
 
 test.group('API auth | 401 for every token that is not valid', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => truncate('users'))
 
   test('no Authorization header', async ({ client, assert }) => {
     const response = await client.get('/api/v1/me')
@@ -95,7 +95,7 @@ test.group('API auth | 401 for every token that is not valid', (group) => {
 })
 
 test.group('API auth | GET /api/v1/me', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => truncate('users'))
 
   test('200 with the contract shape for a token with {$self}')
     .with<(TokenAbility | '*')[][]>([

@@ -5,7 +5,7 @@ import type User from '#models/user'
 import { RevokeToken } from '#actions/tokens/revoke_token'
 import { tokenCache } from '#infrastructure/auth/access_tokens_provider'
 import { tokenFor } from '#tests/helpers'
-import { waitFor } from '#tests/support/processing'
+import { eventually } from '#tests/support/eventually'
 
 /* A token's id as the cache keys it. */
 function idOf(token: string) {
@@ -21,7 +21,7 @@ async function deleteSilently(token: string) {
 }
 
 async function notified(since: number) {
-  await waitFor(async () => tokenCache.generation() > since, 5000, 'the NOTIFY')
+  await eventually(async () => tokenCache.generation() > since, 5000, 'the NOTIFY')
 }
 
 test.group('Access token cache', (group) => {
@@ -36,7 +36,7 @@ test.group('Access token cache', (group) => {
   }
 
   group.each.setup(async () => {
-    await waitFor(async () => tokenCache.enabled, 10_000, 'the auth change listener')
+    await eventually(async () => tokenCache.enabled, 10_000, 'the auth change listener')
     return async () => {
       for (const user of users.splice(0)) await user.delete()
     }
@@ -104,12 +104,12 @@ test.group('Access token cache', (group) => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE application_name = 'payouts:auth-listener' AND datname = current_database()`
     )
-    await waitFor(async () => !tokenCache.enabled, 5000, 'the listener to notice')
+    await eventually(async () => !tokenCache.enabled, 5000, 'the listener to notice')
     // A change now would not be heard: so the token is read from the table each time.
     await deleteSilently(token)
     ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(401)
 
-    await waitFor(async () => tokenCache.enabled, 10_000, 'the listener to reconnect')
+    await eventually(async () => tokenCache.enabled, 10_000, 'the listener to reconnect')
     await usedToken(client)
     assert.equal(tokenCache.size, 1)
   })

@@ -6,7 +6,7 @@ import ace from '@adonisjs/core/services/ace'
 import db from '@adonisjs/lucid/services/db'
 import TokensCreate from '#commands/tokens_create'
 import type User from '#models/user'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 function tokensOf(user: User) {
   return db.from('auth_access_tokens').where('tokenable_id', user.id).orderBy('created_at', 'asc')
@@ -29,7 +29,7 @@ test.group('ace tokens:create', (group) => {
     assert,
     client,
   }) => {
-    const user = await createUser('operator')
+    const user = await UserFactory.apply('operator').create()
     const command = await ace.create(TokensCreate, [user.email, '--abilities=*'])
     await command.exec()
 
@@ -52,7 +52,7 @@ test.group('ace tokens:create', (group) => {
   })
 
   test('stores the listed abilities and the name', async ({ assert }) => {
-    const user = await createUser('admin')
+    const user = await UserFactory.apply('admin').create()
     const command = await ace.create(TokensCreate, [
       user.email,
       '--abilities=payouts:read, payouts:write,payouts:read',
@@ -71,7 +71,7 @@ test.group('ace tokens:create', (group) => {
     assert,
     client,
   }) => {
-    const user = await createUser('viewer')
+    const user = await UserFactory.apply('viewer').create()
     const result = spawnSync(
       process.execPath,
       ['ace.js', 'tokens:create', user.email, '--abilities=accounts:read,payouts:read'],
@@ -93,7 +93,7 @@ test.group('ace tokens:create', (group) => {
   })
 
   test('--expires-in="30 days" sets expires_at 30 days out', async ({ assert, client }) => {
-    const user = await createUser('viewer')
+    const user = await UserFactory.apply('viewer').create()
     const command = await ace.create(TokensCreate, [
       user.email,
       '--abilities=payouts:read',
@@ -113,7 +113,7 @@ test.group('ace tokens:create', (group) => {
   })
 
   test('refuses unknown abilities with exit code 1 and creates nothing', async ({ assert }) => {
-    const user = await createUser('admin')
+    const user = await UserFactory.apply('admin').create()
     const command = await ace.create(TokensCreate, [
       user.email,
       '--abilities=payouts:read,payouts:delete,root',
@@ -127,7 +127,7 @@ test.group('ace tokens:create', (group) => {
   })
 
   test('refuses an empty ability list', async ({ assert }) => {
-    const user = await createUser('admin')
+    const user = await UserFactory.apply('admin').create()
     const command = await ace.create(TokensCreate, [user.email, '--abilities= , '])
     await command.exec()
 
@@ -148,7 +148,7 @@ test.group('ace tokens:create', (group) => {
   test('refuses --expires-in={$self}')
     .with(['banana', '0d', '-1d', '10', '500ms', '30', 'days'])
     .run(async ({ assert }, expiresIn) => {
-      const user = await createUser('admin')
+      const user = await UserFactory.apply('admin').create()
       const command = await ace.create(TokensCreate, [
         user.email,
         '--abilities=*',

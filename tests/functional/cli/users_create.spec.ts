@@ -5,7 +5,7 @@ import ace from '@adonisjs/core/services/ace'
 import hash from '@adonisjs/core/services/hash'
 import UsersCreate from '#commands/users_create'
 import User from '#models/user'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 let counter = 0
 const uniqueEmail = () => `cli-user-${Date.now()}-${++counter}@example.test`
@@ -52,7 +52,7 @@ test.group('ace users:create', (group) => {
   })
 
   test('refuses a duplicate email, whatever its case, with exit code 1', async ({ assert }) => {
-    const existing = await createUser('viewer')
+    const existing = await UserFactory.apply('viewer').create()
     const command = await ace.create(UsersCreate, [
       existing.email.toUpperCase(),
       '--role=admin',

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import rabbitmqConfig from '#config/rabbitmq'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 async function countOf(query: ReturnType<typeof db.from>) {
   const row = await query.count('* as total').first()
@@ -20,7 +20,7 @@ test.group('Dashboard access', () => {
 
   test('every role can open the overview and the section pages', async ({ client }) => {
     for (const role of ['viewer', 'operator', 'admin'] as const) {
-      const user = await createUser(role)
+      const user = await UserFactory.apply(role).create()
       for (const path of ['/', '/payouts', '/accounts', '/dead-letters', '/monitoring']) {
         const response = await client.get(path).loginAs(user)
         response.assertStatus(200)
@@ -33,8 +33,8 @@ test.group('Dashboard access', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    await createUser('operator')
+    const viewer = await UserFactory.apply('viewer').create()
+    await UserFactory.apply('operator').create()
     await User.accessTokens.create(viewer, ['payouts:read'], { name: 'live' })
     const expired = await User.accessTokens.create(viewer, ['payouts:read'], { name: 'old' })
     await db
@@ -68,7 +68,7 @@ test.group('Dashboard access', () => {
 test.group('Dashboard roles on Users & tokens', () => {
   for (const role of ['viewer', 'operator'] as const) {
     test(`the ${role} role gets the 403 page on GET /users`, async ({ client }) => {
-      const user = await createUser(role)
+      const user = await UserFactory.apply(role).create()
       const response = await client.get('/users').loginAs(user)
       response.assertStatus(403)
       response.assertTextIncludes('You do not have access to this page')
@@ -77,7 +77,7 @@ test.group('Dashboard roles on Users & tokens', () => {
   }
 
   test('a viewer gets 403 on POST /users and nothing is created', async ({ client, assert }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     const email = `by-viewer-${Date.now()}@example.test`
 
     const response = await client
@@ -96,7 +96,7 @@ test.group('Dashboard roles on Users & tokens', () => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
+    const operator = await UserFactory.apply('operator').create()
 
     const response = await client
       .post(`/users/${operator.id}/tokens`)
@@ -113,7 +113,7 @@ test.group('Dashboard roles on Users & tokens', () => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
+    const operator = await UserFactory.apply('operator').create()
     const token = await User.accessTokens.create(operator, ['payouts:read'], { name: 'kept' })
 
     const response = await client
@@ -127,8 +127,8 @@ test.group('Dashboard roles on Users & tokens', () => {
   })
 
   test('the navigation shows Users & tokens to admins only', async ({ client, assert }) => {
-    const admin = await createUser('admin')
-    const viewer = await createUser('viewer')
+    const admin = await UserFactory.apply('admin').create()
+    const viewer = await UserFactory.apply('viewer').create()
 
     const asAdmin = await client.get('/').loginAs(admin)
     asAdmin.assertTextIncludes('href="/users"')

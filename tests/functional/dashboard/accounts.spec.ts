@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import LedgerEntry from '#models/ledger_entry'
-import { createUser } from '#tests/helpers'
-import { accountWith, truncateMoney } from '#tests/support/dashboard'
+import { UserFactory } from '#database/factories/user_factory'
+import { AccountFactory } from '#database/factories/account_factory'
+import { truncateMoney } from '#tests/support/dashboard'
 
 function fieldErrors(response: { flashMessages(): Record<string, any> }): Record<string, string[]> {
   return response.flashMessages().inputErrorsBag ?? {}
@@ -18,7 +19,7 @@ test.group('Dashboard: accounts', (group) => {
   group.each.setup(() => truncateMoney())
 
   test('the pages and the deposit form need a session', async ({ client }) => {
-    const account = await accountWith()
+    const account = await AccountFactory.create()
     for (const path of ['/accounts', `/accounts/${account.id}`]) {
       const response = await client.get(path).redirects(0)
       response.assertStatus(302)
@@ -37,12 +38,15 @@ test.group('Dashboard: accounts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const acme = await accountWith({ externalRef: 'ACME-Corp' })
-    const acmeUsd = await accountWith({ externalRef: 'acme-corp', currency: 'USD' })
-    const notPrefix = await accountWith({ externalRef: 'the-acme' })
-    const wildcard = await accountWith({ externalRef: '50%_off' })
-    const other = await accountWith({ externalRef: '500-off' })
+    const viewer = await UserFactory.apply('viewer').create()
+    const acme = await AccountFactory.merge({ externalRef: 'ACME-Corp' }).create()
+    const acmeUsd = await AccountFactory.merge({
+      externalRef: 'acme-corp',
+      currency: 'USD',
+    }).create()
+    const notPrefix = await AccountFactory.merge({ externalRef: 'the-acme' }).create()
+    const wildcard = await AccountFactory.merge({ externalRef: '50%_off' }).create()
+    const other = await AccountFactory.merge({ externalRef: '500-off' }).create()
 
     const byPrefix = await client.get('/accounts?q=acme').loginAs(viewer)
     byPrefix.assertStatus(200)
@@ -68,10 +72,10 @@ test.group('Dashboard: accounts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     const created: string[] = []
     for (let index = 0; index < 30; index++) {
-      created.push((await accountWith({ externalRef: `page-${index}` })).id)
+      created.push((await AccountFactory.merge({ externalRef: `page-${index}` }).create()).id)
     }
 
     const first = await client.get('/accounts').loginAs(viewer)
@@ -91,8 +95,10 @@ test.group('Dashboard: accounts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ externalRef: 'shown-account', deposit: 50_000n })
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({ externalRef: 'shown-account' })
+      .apply('funded')
+      .create()
 
     const response = await client.get(`/accounts/${account.id}`).loginAs(viewer)
     response.assertStatus(200)
@@ -109,8 +115,8 @@ test.group('Dashboard: accounts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ deposit: 10_000n })
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({ balance: 9_800n }).create()
 
     const page = await client.get(`/accounts/${account.id}`).loginAs(viewer)
     assert.notInclude(page.text(), 'data-testid="deposit-form"')
@@ -131,8 +137,8 @@ test.group('Dashboard: accounts', (group) => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await accountWith({ deposit: 10_000n }) // 98.00
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.merge({ balance: 9_800n }).create() // 98.00
 
     const response = await client
       .post(`/accounts/${account.id}/deposits`)
@@ -167,8 +173,8 @@ test.group('Dashboard: accounts', (group) => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await accountWith({ currency: 'JPY' })
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.merge({ currency: 'JPY' }).create()
 
     for (const amount of ['', 'ten', '10.5', '-3', '0']) {
       const response = await client
@@ -198,15 +204,15 @@ test.group('Dashboard: accounts', (group) => {
   })
 
   test('the picker shows the balance at an instant read as UTC', async ({ client, assert }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ deposit: 10_000n }) // +98.00
-    const otherAccount = await accountWith({ deposit: 20_000n })
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({ balance: 9_800n }).create() // +98.00
+    const otherAccount = await AccountFactory.merge({ balance: 19_600n }).create()
     await db
       .from('transactions')
       .where('account_id', account.id)
       .update({ created_at: '2026-01-10T10:00:00Z' })
     // A second deposit ten days later, written by the real action then moved in time.
-    const operator = await createUser('operator')
+    const operator = await UserFactory.apply('operator').create()
     await client
       .post(`/accounts/${account.id}/deposits`)
       .loginAs(operator)
@@ -247,7 +253,7 @@ test.group('Dashboard: accounts', (group) => {
   })
 
   test('an unknown or malformed account id is the 404 page', async ({ client }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     for (const path of [`/accounts/${randomUUID()}`, '/accounts/not-an-id']) {
       const response = await client.get(path).loginAs(viewer)
       response.assertStatus(404)

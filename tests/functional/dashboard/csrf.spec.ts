@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import User from '#models/user'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 /* A CSRF failure in AdonisJS is a flash and a 302 back, not a 403. */
 test.group('Dashboard CSRF protection', () => {
@@ -8,7 +8,7 @@ test.group('Dashboard CSRF protection', () => {
     client,
     assert,
   }) => {
-    const admin = await createUser('admin')
+    const admin = await UserFactory.apply('admin').create()
     const email = `csrf-${Date.now()}@example.test`
     const form = { email, password: 'a-long-password-1', role: 'viewer' }
 
@@ -35,7 +35,7 @@ test.group('Dashboard CSRF protection', () => {
     client,
     assert,
   }) => {
-    const user = await createUser('operator')
+    const user = await UserFactory.apply('operator').create()
     const credentials = { email: user.email, password: 'password-123456' }
 
     const refused = await client.post('/login').form(credentials).redirects(0)

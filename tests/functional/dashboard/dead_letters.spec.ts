@@ -2,14 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import DeadLetter from '#models/dead_letter'
-import { CheckLedger } from '#actions/ledger/check_ledger'
-import { createUser } from '#tests/helpers'
-import {
-  failedPayoutWithDeadLetter,
-  fundedAccount,
-  openPayout,
-  uniqueErrorCode,
-} from '#tests/support/dead_letters'
+import { CheckLedger } from '#queries/ledger/check_ledger'
+import { UserFactory } from '#database/factories/user_factory'
+import { AccountFactory } from '#database/factories/account_factory'
+import { PayoutFactory } from '#database/factories/payout_factory'
+import { failedPayoutWithDeadLetter, uniqueErrorCode } from '#tests/support/dead_letters'
 
 async function ledgerOffencesOf(accountIds: string[]) {
   const offences = await new CheckLedger().handle()
@@ -29,8 +26,8 @@ test.group('Dashboard: dead letters', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await fundedAccount()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.apply('funded').create()
     const { letter, payout } = await failedPayoutWithDeadLetter(account)
 
     const list = await client.get(`/dead-letters?q=${payout.id}`).loginAs(viewer)
@@ -66,8 +63,8 @@ test.group('Dashboard: dead letters', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await fundedAccount()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.apply('funded').create()
     const code = uniqueErrorCode()
     const first = await failedPayoutWithDeadLetter(account, { errorCode: code })
     const second = await failedPayoutWithDeadLetter(account, { errorCode: code })
@@ -108,8 +105,8 @@ test.group('Dashboard: dead letters', () => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await fundedAccount()
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.apply('funded').create()
     const { letter, payout } = await failedPayoutWithDeadLetter(account)
     await account.refresh()
     const before = account.balance
@@ -175,14 +172,14 @@ test.group('Dashboard: dead letters', () => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
+    const operator = await UserFactory.apply('operator').create()
     const code = uniqueErrorCode()
-    const rich = await fundedAccount()
-    const poor = await fundedAccount(15_000n)
+    const rich = await AccountFactory.apply('funded').create()
+    const poor = await AccountFactory.merge({ balance: 14_700n }).create()
     const ok = await failedPayoutWithDeadLetter(rich, { errorCode: code })
     const short = await failedPayoutWithDeadLetter(poor, { amount: 10_000n, errorCode: code })
     // The poor account spends its funds meanwhile: the failed payout can no longer be held.
-    await openPayout(poor, 10_000n)
+    await PayoutFactory.merge({ accountId: poor.id, amount: 10_000n }).create()
 
     const response = await client
       .post('/dead-letters/replay-matching')
@@ -212,8 +209,8 @@ test.group('Dashboard: dead letters', () => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await fundedAccount()
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.apply('funded').create()
     const code = uniqueErrorCode()
     const first = await failedPayoutWithDeadLetter(account, { errorCode: code })
     const second = await failedPayoutWithDeadLetter(account, { errorCode: code })
@@ -258,8 +255,8 @@ test.group('Dashboard: dead letters', () => {
   })
 
   test('a replay or discard without a CSRF token changes nothing', async ({ client, assert }) => {
-    const operator = await createUser('operator')
-    const account = await fundedAccount()
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.apply('funded').create()
     const { letter } = await failedPayoutWithDeadLetter(account)
 
     const response = await client

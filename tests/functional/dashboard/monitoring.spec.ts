@@ -6,9 +6,10 @@ import rabbitmqConfig from '#config/rabbitmq'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 import { postEntry } from '#infrastructure/ledger/ledger'
-import { CheckLedger } from '#actions/ledger/check_ledger'
+import { CheckLedger } from '#queries/ledger/check_ledger'
 import type { MetricsSnapshot } from '#actions/monitoring/collect_metrics'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
+import { DeadLetterFactory } from '#database/factories/dead_letter_factory'
 import { newBroker } from '#tests/support/broker'
 
 /*
@@ -97,7 +98,7 @@ test.group('Dashboard: metrics', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     const response = await client.get('/monitoring/data').loginAs(viewer)
     response.assertStatus(200)
     const body = response.body() as MetricsSnapshot
@@ -142,18 +143,15 @@ test.group('Dashboard: metrics', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     const read = async () =>
       (await client.get('/monitoring/data').loginAs(viewer)).body() as MetricsSnapshot
     const before = await read()
     const { minute, payouts } = await seedMinute()
-    await db.table('dead_letters').insert({
-      message_id: `metrics-${randomUUID()}`,
-      queue: 'payouts.process',
-      reason: 'exhausted',
-      payload: JSON.stringify({ payout_id: payouts[2].id }),
-      payout_id: payouts[2].id,
-    })
+    await DeadLetterFactory.merge({
+      payload: { payout_id: payouts[2].id },
+      payoutId: payouts[2].id,
+    }).create()
     const outboxId = `metrics-${randomUUID()}`
     await db.rawQuery(
       `INSERT INTO outbox_messages (message_id, exchange, routing_key, payload, created_at)
@@ -195,7 +193,7 @@ test.group('Dashboard: metrics', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     const down = newBroker({ url: 'amqp://guest:guest@127.0.0.1:1' })
     app.container.swap(BrokerConnection, () => down)
     try {
@@ -222,7 +220,7 @@ test.group('Dashboard: metrics', () => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     const page = await client.get('/monitoring').loginAs(viewer)
     page.assertStatus(200)
     const html = page.text()

@@ -4,15 +4,11 @@ import db from '@adonisjs/lucid/services/db'
 import Payout from '#models/payout'
 import PayoutEvent from '#models/payout_event'
 import LedgerEntry from '#models/ledger_entry'
-import { ExportPayouts, EXPORT_COLUMNS } from '#actions/payouts/export_payouts'
-import { createUser } from '#tests/helpers'
-import {
-  accountWith,
-  insertPayouts,
-  parseCsv,
-  payoutOn,
-  truncateMoney,
-} from '#tests/support/dashboard'
+import { ExportPayouts, EXPORT_COLUMNS } from '#queries/payouts/export_payouts'
+import { UserFactory } from '#database/factories/user_factory'
+import { AccountFactory } from '#database/factories/account_factory'
+import { PayoutFactory } from '#database/factories/payout_factory'
+import { insertPayouts, parseCsv, truncateMoney } from '#tests/support/dashboard'
 
 /* Payout rows of a rendered list, by their data-id, in page order. */
 function idsIn(html: string) {
@@ -41,8 +37,8 @@ test.group('Dashboard: payouts', (group) => {
   group.each.setup(() => truncateMoney())
 
   test('the pages and the cancel form need a session', async ({ client }) => {
-    const account = await accountWith({ deposit: 50_000n })
-    const payout = await payoutOn(account)
+    const account = await AccountFactory.apply('funded').create()
+    const payout = await PayoutFactory.merge({ accountId: account.id }).create()
     for (const path of ['/payouts', '/payouts/export', `/payouts/${payout.id}`]) {
       const response = await client.get(path).redirects(0)
       response.assertStatus(302)
@@ -54,8 +50,8 @@ test.group('Dashboard: payouts', (group) => {
   })
 
   test('status tabs count per status; a tab lists only its status', async ({ client, assert }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.create()
     await insertPayouts(account, 23) // statuses in turn: 5 NEW… (g % 5)
 
     const all = await client.get('/payouts').loginAs(viewer)
@@ -76,8 +72,8 @@ test.group('Dashboard: payouts', (group) => {
   })
 
   test('keyset pages: 25 a page, newest first, every row once', async ({ client, assert }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.create()
     await insertPayouts(account, 60, { sameInstant: 4 })
     const expected = (await Payout.query().orderBy('created_at', 'desc').orderBy('id', 'desc')).map(
       (payout) => payout.id
@@ -101,12 +97,23 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const first = await accountWith({ deposit: 100_000n })
-    const second = await accountWith({ deposit: 100_000n })
-    const alice = await payoutOn(first, { recipientDetails: 'IBAN FR76 Alice Martin' })
-    const bob = await payoutOn(first, { recipientDetails: 'Bob', comment: 'Invoice 100% paid' })
-    const carol = await payoutOn(second, { recipientDetails: 'Carol', comment: 'invoice 7' })
+    const viewer = await UserFactory.apply('viewer').create()
+    const first = await AccountFactory.merge({ balance: 98_000n }).create()
+    const second = await AccountFactory.merge({ balance: 98_000n }).create()
+    const alice = await PayoutFactory.merge({
+      accountId: first.id,
+      recipientDetails: 'IBAN FR76 Alice Martin',
+    }).create()
+    const bob = await PayoutFactory.merge({
+      accountId: first.id,
+      recipientDetails: 'Bob',
+      comment: 'Invoice 100% paid',
+    }).create()
+    const carol = await PayoutFactory.merge({
+      accountId: second.id,
+      recipientDetails: 'Carol',
+      comment: 'invoice 7',
+    }).create()
 
     const search = async (q: string, extra = '') => {
       const response = await client
@@ -132,9 +139,9 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith()
-    const other = await accountWith()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.create()
+    const other = await AccountFactory.create()
     await insertPayouts(account, 10, { startAt: new Date('2026-03-01T00:00:00Z') })
     await insertPayouts(other, 5, { startAt: new Date('2026-03-01T00:00:00Z') })
 
@@ -165,9 +172,9 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith()
-    const other = await accountWith()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.create()
+    const other = await AccountFactory.create()
     // 2 500 rows (three batches of 1 000), ten per instant to exercise the tie-breaker.
     await insertPayouts(account, 2_500, { sameInstant: 10 })
     await insertPayouts(other, 7)
@@ -222,7 +229,7 @@ test.group('Dashboard: payouts', (group) => {
   test('the export keyset loop neither skips nor repeats a row at any batch size', async ({
     assert,
   }) => {
-    const account = await accountWith()
+    const account = await AccountFactory.create()
     await insertPayouts(account, 103, { sameInstant: 6 })
     const expected = (
       await db.from('payouts').orderBy('created_at', 'desc').orderBy('id', 'desc').select('id')
@@ -243,9 +250,13 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ deposit: 100_000n })
-    await payoutOn(account, { recipientDetails: '=HYPERLINK("http://evil")', comment: 'a, "b"' })
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({ balance: 98_000n }).create()
+    await PayoutFactory.merge({
+      accountId: account.id,
+      recipientDetails: '=HYPERLINK("http://evil")',
+      comment: 'a, "b"',
+    }).create()
 
     const response = await client.get('/payouts/export').loginAs(viewer)
     const [header, row] = parseCsv(response.text())
@@ -257,9 +268,16 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ externalRef: 'timeline-acct', deposit: 100_000n })
-    const payout = await payoutOn(account, { amount: 12_345n, comment: 'march rent' })
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({
+      externalRef: 'timeline-acct',
+      balance: 98_000n,
+    }).create()
+    const payout = await PayoutFactory.merge({
+      accountId: account.id,
+      amount: 12_345n,
+      comment: 'march rent',
+    }).create()
 
     const response = await client.get(`/payouts/${payout.id}`).loginAs(viewer)
     response.assertStatus(200)
@@ -278,7 +296,7 @@ test.group('Dashboard: payouts', (group) => {
 
     const asOperator = await client
       .get(`/payouts/${payout.id}`)
-      .loginAs(await createUser('operator'))
+      .loginAs(await UserFactory.apply('operator').create())
     asOperator.assertTextIncludes(`/payouts/${payout.id}/cancel`)
     asOperator.assertTextIncludes('data-confirm="Cancel payout')
   })
@@ -287,9 +305,9 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ deposit: 100_000n })
-    const payout = await payoutOn(account)
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.merge({ balance: 98_000n }).create()
+    const payout = await PayoutFactory.merge({ accountId: account.id }).create()
     const page = async () => (await client.get(`/payouts/${payout.id}`).loginAs(viewer)).text()
     assert.notInclude(await page(), 'data-testid="awaiting-provider"')
 
@@ -306,9 +324,9 @@ test.group('Dashboard: payouts', (group) => {
   })
 
   test('a viewer cannot cancel (403); the payout stays NEW', async ({ client, assert }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith({ deposit: 50_000n })
-    const payout = await payoutOn(account)
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.apply('funded').create()
+    const payout = await PayoutFactory.merge({ accountId: account.id }).create()
 
     const response = await client
       .post(`/payouts/${payout.id}/cancel`)
@@ -324,9 +342,9 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const operator = await createUser('operator')
-    const account = await accountWith({ deposit: 50_000n }) // 490.00
-    const payout = await payoutOn(account, { amount: 10_000n }) // holds 102.00
+    const operator = await UserFactory.apply('operator').create()
+    const account = await AccountFactory.apply('funded').create() // 490.00
+    const payout = await PayoutFactory.merge({ accountId: account.id, amount: 10_000n }).create() // holds 102.00
 
     const response = await client
       .post(`/payouts/${payout.id}/cancel`)
@@ -372,7 +390,7 @@ test.group('Dashboard: payouts', (group) => {
   })
 
   test('an unknown or malformed payout id is the 404 page', async ({ client }) => {
-    const viewer = await createUser('viewer')
+    const viewer = await UserFactory.apply('viewer').create()
     for (const path of [`/payouts/${randomUUID()}`, '/payouts/12345']) {
       const response = await client.get(path).loginAs(viewer)
       response.assertStatus(404)
@@ -384,8 +402,8 @@ test.group('Dashboard: payouts', (group) => {
     client,
     assert,
   }) => {
-    const viewer = await createUser('viewer')
-    const account = await accountWith()
+    const viewer = await UserFactory.apply('viewer').create()
+    const account = await AccountFactory.create()
     await insertPayouts(account, 14)
 
     const response = await client.get('/').loginAs(viewer)

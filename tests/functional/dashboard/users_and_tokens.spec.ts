@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import User from '#models/user'
-import { createUser } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 
 /*
  * Field errors as the session flashes them for `@inputError`. The session
@@ -14,7 +14,7 @@ function fieldErrors(response: { flashMessages(): Record<string, any> }): Record
 
 test.group('Users & tokens forms', () => {
   test('an admin creates a user; the password is stored hashed', async ({ client, assert }) => {
-    const admin = await createUser('admin')
+    const admin = await UserFactory.apply('admin').create()
     const email = `New.Operator-${Date.now()}@Example.test`
 
     const response = await client
@@ -38,7 +38,7 @@ test.group('Users & tokens forms', () => {
     client,
     assert,
   }) => {
-    const admin = await createUser('admin')
+    const admin = await UserFactory.apply('admin').create()
 
     const response = await client
       .post('/users')
@@ -59,8 +59,8 @@ test.group('Users & tokens forms', () => {
     client,
     assert,
   }) => {
-    const admin = await createUser('admin')
-    const existing = await createUser('viewer')
+    const admin = await UserFactory.apply('admin').create()
+    const existing = await UserFactory.apply('viewer').create()
 
     const response = await client
       .post('/users')
@@ -79,8 +79,8 @@ test.group('Users & tokens forms', () => {
     client,
     assert,
   }) => {
-    const admin = await createUser('admin')
-    const owner = await createUser('operator')
+    const admin = await UserFactory.apply('admin').create()
+    const owner = await UserFactory.apply('operator').create()
 
     const response = await client
       .post(`/users/${owner.id}/tokens`)
@@ -111,8 +111,8 @@ test.group('Users & tokens forms', () => {
   })
 
   test('a token without abilities is refused with a field error', async ({ client, assert }) => {
-    const admin = await createUser('admin')
-    const owner = await createUser('viewer')
+    const admin = await UserFactory.apply('admin').create()
+    const owner = await UserFactory.apply('viewer').create()
 
     const response = await client
       .post(`/users/${owner.id}/tokens`)
@@ -128,8 +128,8 @@ test.group('Users & tokens forms', () => {
   })
 
   test('revoking a token deletes it; revoking it again is refused', async ({ client, assert }) => {
-    const admin = await createUser('admin')
-    const owner = await createUser('viewer')
+    const admin = await UserFactory.apply('admin').create()
+    const owner = await UserFactory.apply('viewer').create()
     const token = await User.accessTokens.create(owner, ['*'], { name: 'old' })
     const revoke = () =>
       client
@@ -149,9 +149,9 @@ test.group('Users & tokens forms', () => {
   })
 
   test('a token cannot be revoked through another user', async ({ client, assert }) => {
-    const admin = await createUser('admin')
-    const owner = await createUser('viewer')
-    const other = await createUser('viewer')
+    const admin = await UserFactory.apply('admin').create()
+    const owner = await UserFactory.apply('viewer').create()
+    const other = await UserFactory.apply('viewer').create()
     const token = await User.accessTokens.create(owner, ['*'], { name: 'mine' })
 
     const response = await client

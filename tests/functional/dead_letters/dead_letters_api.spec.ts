@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
-import { CheckLedger } from '#actions/ledger/check_ledger'
+import { CheckLedger } from '#queries/ledger/check_ledger'
 import { tokenFor, truncate } from '#tests/helpers'
-import { fundedAccount } from '#tests/support/processing'
+import { AccountFactory } from '#database/factories/account_factory'
 import { failedPayoutWithDeadLetter } from '#tests/support/dead_letters'
 
 /*
@@ -62,7 +62,7 @@ test.group('Dead letters API', (group) => {
 
   test('lists with the contract fields and filters', async ({ client, assert }) => {
     const { token } = await tokenFor(['dlq:manage'])
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const first = await exhaustedPayout(accountId)
     await exhaustedPayout(accountId)
     const list = await client.get('/api/v1/dead-letters').bearerToken(token)
@@ -111,7 +111,7 @@ test.group('Dead letters API', (group) => {
     assert,
   }) => {
     const { token } = await tokenFor(['dlq:manage'])
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const { payoutId, letterId } = await exhaustedPayout(accountId)
     assert.equal(await balanceOf(accountId), 100_000n)
     const response = await client.post(`/api/v1/dead-letters/${letterId}/replay`).bearerToken(token)
@@ -135,7 +135,7 @@ test.group('Dead letters API', (group) => {
     assert,
   }) => {
     const { token } = await tokenFor(['dlq:manage'])
-    const accountId = await fundedAccount(1020)
+    const { id: accountId } = await AccountFactory.merge({ balance: 1020n }).create()
     const { payoutId, letterId } = await exhaustedPayout(accountId)
     await db.rawQuery(
       `WITH a AS (UPDATE accounts SET balance = balance - 500 WHERE id = ? RETURNING id, balance)
@@ -157,7 +157,7 @@ test.group('Dead letters API', (group) => {
     assert,
   }) => {
     const { token } = await tokenFor(['dlq:manage'])
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const { payoutId, letterId } = await exhaustedPayout(accountId, 'PROCESSING')
     assert.equal(await balanceOf(accountId), 100_000n - 1020n)
     const response = await client
@@ -181,7 +181,7 @@ test.group('Dead letters API', (group) => {
     assert,
   }) => {
     const { token } = await tokenFor(['dlq:manage'])
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const { payoutId, letterId } = await exhaustedPayout(accountId, 'ACCEPTED')
     const held = 100_000n - 1020n
     assert.equal(await balanceOf(accountId), held)
@@ -208,7 +208,7 @@ test.group('Dead letters API', (group) => {
   })
 
   test('dead-letters:* commands list, replay --all and discard', async ({ assert }) => {
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const a = await exhaustedPayout(accountId)
     const b = await exhaustedPayout(accountId)
     const ace = (...args: string[]) =>

@@ -1,6 +1,5 @@
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
-import { tokenFor } from '#tests/helpers'
+import { tokenFor, truncate } from '#tests/helpers'
 import { assertErrorBody } from '#tests/support/error_shape'
 
 /*
@@ -8,7 +7,7 @@ import { assertErrorBody } from '#tests/support/error_shape'
  * POST /api/v1/accounts is used as "a JSON route": any /api/v1 POST would do.
  */
 test.group('API errors | request problems', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => truncate('users', 'accounts', 'outbox_messages'))
 
   test('malformed JSON is a 400 E_BAD_REQUEST', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
-import { createUser, tokenFor } from '#tests/helpers'
+import { tokenFor, truncate } from '#tests/helpers'
+import { UserFactory } from '#database/factories/user_factory'
 import { assertErrorBody } from '#tests/support/error_shape'
 
 /*
@@ -9,10 +9,10 @@ import { assertErrorBody } from '#tests/support/error_shape'
  * dropped and the request is handled as its wire method.
  */
 test.group('Errors | a _method that is not a string', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => truncate('users', 'accounts', 'outbox_messages'))
 
   test('a form body with _method[]=x logs in as a plain POST', async ({ client }) => {
-    const user = await createUser('viewer')
+    const user = await UserFactory.apply('viewer').create()
     const response = await client
       .post('/login')
       .withCsrfToken()

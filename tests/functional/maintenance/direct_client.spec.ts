@@ -141,18 +141,4 @@ test.group('Direct database client for the hot paths', () => {
       await db.rawQuery('DROP TABLE direct_stale_probe')
     }
   })
-
-  test("inside a test's global transaction it goes through Lucid and sees that transaction", async ({
-    assert,
-  }) => {
-    await db.beginGlobalTransaction()
-    try {
-      await db.rawQuery(`CREATE TEMP TABLE direct_probe (v int) ON COMMIT DROP`)
-      await db.rawQuery(`INSERT INTO direct_probe VALUES (7)`)
-      const result = await direct.rawQuery('SELECT v FROM direct_probe')
-      assert.deepEqual(result.rows, [{ v: 7 }])
-    } finally {
-      await db.rollbackGlobalTransaction()
-    }
-  })
 })

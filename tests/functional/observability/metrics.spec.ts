@@ -6,8 +6,10 @@ import type { ApiClient } from '@japa/api-client'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { metricsRegistry } from '#infrastructure/metrics/registry'
-import { accountWith, payoutOn, truncateMoney } from '#tests/support/dashboard'
-import { waitFor } from '#tests/support/processing'
+import { AccountFactory } from '#database/factories/account_factory'
+import { PayoutFactory } from '#database/factories/payout_factory'
+import { truncateMoney } from '#tests/support/dashboard'
+import { eventually } from '#tests/support/eventually'
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const promtoolMissing = spawnSync('promtool', ['--version']).error !== undefined
@@ -136,8 +138,8 @@ test.group('Metrics | gauges read from the database', (group) => {
     assert,
   }) => {
     await loadFeatureMetrics()
-    const account = await accountWith({ deposit: 100_000n })
-    const payout = await payoutOn(account)
+    const account = await AccountFactory.merge({ balance: 98_000n }).create()
+    const payout = await PayoutFactory.merge({ accountId: account.id }).create()
     await db.rawQuery(
       `UPDATE payouts SET status = 'PROCESSING', attempts = 1,
               awaiting_provider_since = now() - interval '90 seconds' WHERE id = ?`,
@@ -151,7 +153,7 @@ test.group('Metrics | gauges read from the database', (group) => {
     )
 
     // Each reading is shared for a second, so wait for one taken after the changes.
-    const text = await waitFor(async () => {
+    const text = await eventually(async () => {
       const scraped = await scrape(client)
       return valueOf(scraped, 'payouts_awaiting_provider') === 1 ? scraped : null
     }, 5000)
@@ -161,7 +163,7 @@ test.group('Metrics | gauges read from the database', (group) => {
 
     await db.rawQuery(`UPDATE payouts SET awaiting_provider_since = NULL`)
     await db.rawQuery(`DELETE FROM outbox_messages`)
-    const cleared = await waitFor(async () => {
+    const cleared = await eventually(async () => {
       const scraped = await scrape(client)
       return valueOf(scraped, 'payouts_awaiting_provider') === 0 ? scraped : null
     }, 5000)

@@ -5,6 +5,7 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import RequestIdMiddleware from '#middleware/request_id_middleware'
+import { eventually } from '#tests/support/eventually'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -99,16 +100,12 @@ async function startServer(port: number) {
       if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>)
     }
   })
-  await waitFor(() => lines.some((line) => /started HTTP server/.test(String(line.msg))), 30_000)
+  await eventually(
+    () => lines.some((line) => /started HTTP server/.test(String(line.msg))),
+    30_000,
+    'the server to start'
+  )
   return { child, lines }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the server')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 test.group('Request id | JSON log lines of a running server', (group) => {
@@ -142,7 +139,11 @@ test.group('Request id | JSON log lines of a running server', (group) => {
 
     const accessLine = (id: string) =>
       server.lines.find((line) => line.msg === 'request completed' && line.request_id === id)
-    await waitFor(() => echoed.every((id) => accessLine(id)), 5_000)
+    await eventually(
+      () => echoed.every((id) => accessLine(id)),
+      5_000,
+      'an access line per request'
+    )
 
     assert.containSubset(accessLine(echoed[0]), { route: '/health/live', status: 200 })
     assert.containSubset(accessLine(echoed[1]), { route: '/api/v1/me', status: 401 })

@@ -9,7 +9,7 @@ import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 import { Outbox } from '#infrastructure/outbox/outbox'
 import { tokenFor } from '#tests/helpers'
-import { waitFor } from '#tests/support/processing'
+import { eventually } from '#tests/support/eventually'
 
 /* A private queue bound to `exchange` with `keys`, collecting what arrives. */
 async function listen(channel: Channel, exchange: string, keys: string[]) {
@@ -38,7 +38,7 @@ test.group('Transactional outbox', (group) => {
         { exchange: TOPOLOGY.exchanges.events, routingKey: key, payload: { hello: 'world' } },
       ])
     })
-    await waitFor(async () => received.length === 1, 5000, 'the message')
+    await eventually(async () => received.length === 1, 5000, 'the message')
     const [message] = received
     assert.deepEqual(JSON.parse(message.content.toString()), { hello: 'world' })
     assert.equal(message.properties.contentType, 'application/json')
@@ -51,7 +51,7 @@ test.group('Transactional outbox', (group) => {
       /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/
     )
     // Confirmed rows are marked published in batches, a few milliseconds later.
-    await waitFor(
+    await eventually(
       async () => {
         const row = await db.rawQuery(
           'SELECT published_at FROM outbox_messages WHERE routing_key = ?',
@@ -97,7 +97,7 @@ test.group('Transactional outbox', (group) => {
     await db.transaction(async (trx) => {
       await outbox.stage(trx, [{ exchange: '', routingKey: after, payload: {} }])
     })
-    await waitFor(async () => confirmed.includes(after), 5000, 'the late confirm')
+    await eventually(async () => confirmed.includes(after), 5000, 'the late confirm')
     await sleep(200)
     assert.isNull(await publishedAt(after))
     await db.rawQuery('DELETE FROM outbox_messages WHERE routing_key IN (?, ?)', [before, after])
@@ -154,7 +154,7 @@ test.group('Transactional outbox', (group) => {
       })
       assert.equal(relay.status, 0, relay.stderr)
     }
-    await waitFor(async () => received.length >= 1, 5000, 'the relayed message')
+    await eventually(async () => received.length >= 1, 5000, 'the relayed message')
     await sleep(500)
     assert.lengthOf(received, 1)
     assert.deepEqual(JSON.parse(received[0].content.toString()), {
@@ -218,7 +218,7 @@ test.group('Transactional outbox', (group) => {
 
     const body = (m: ConsumeMessage) => JSON.parse(m.content.toString())
     const credits = () => received.filter((m) => m.properties.type === 'account.credited')
-    await waitFor(async () => credits().length >= answers.length + 1, 5000, 'the credits')
+    await eventually(async () => credits().length >= answers.length + 1, 5000, 'the credits')
     for (const answer of answers) {
       const event = credits()
         .map(body)
@@ -229,7 +229,7 @@ test.group('Transactional outbox', (group) => {
       assert.equal(event.fee, answer.fee)
       assert.equal(event.account_id, answer.account_id)
     }
-    await waitFor(
+    await eventually(
       async () => received.some((m) => body(m).id === payout.body().id),
       5000,
       'payout.created'
@@ -272,8 +272,10 @@ test.group('Transactional outbox', (group) => {
         const body = JSON.parse(m.content.toString())
         return typeof body.payout_id === 'string'
       })
-    await waitFor(async () =>
-      mine().some((m) => JSON.parse(m.content.toString()).payout_id === created.body().id)
+    await eventually(
+      async () =>
+        mine().some((m) => JSON.parse(m.content.toString()).payout_id === created.body().id),
+      20_000
     )
     await sleep(500)
     const ids = mine().map((m) => JSON.parse(m.content.toString()).payout_id)

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { tokenFor, truncate } from '#tests/helpers'
-import { CheckLedger } from '#actions/ledger/check_ledger'
+import { CheckLedger } from '#queries/ledger/check_ledger'
 import { statusFromTimeline } from '#domain/payout_state'
 
 const PAYOUT_KEYS = [
@@ -24,7 +24,7 @@ const PAYOUT_KEYS = [
 ]
 
 /* An account funded with `deposit` (gross; 2 % fee taken). */
-async function fundedAccount(client: any, token: string, deposit: string, currency = 'EUR') {
+async function accountFundedViaApi(client: any, token: string, deposit: string, currency = 'EUR') {
   const account = await client
     .post('/api/v1/accounts')
     .bearerToken(token)
@@ -47,7 +47,7 @@ test.group('Payouts API', (group) => {
 
   test('creates a NEW payout and holds amount + fee', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
-    const accountId = await fundedAccount(client, token, '500.00') // 490.00 after fee
+    const accountId = await accountFundedViaApi(client, token, '500.00') // 490.00 after fee
     const response = await client.post('/api/v1/payouts').bearerToken(token).json({
       account_id: accountId,
       amount: '100.00',
@@ -95,7 +95,7 @@ test.group('Payouts API', (group) => {
 
   test('refuses with 409 and writes nothing when funds are short', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
-    const accountId = await fundedAccount(client, token, '100.00') // 98.00
+    const accountId = await accountFundedViaApi(client, token, '100.00') // 98.00
     const response = await client.post('/api/v1/payouts').bearerToken(token).json({
       account_id: accountId,
       amount: '97.00', // + 1.94 fee = 98.94 > 98.00
@@ -114,7 +114,7 @@ test.group('Payouts API', (group) => {
 
   test('validates fields, currency against the account, and the account', async ({ client }) => {
     const { token } = await tokenFor(['*'])
-    const accountId = await fundedAccount(client, token, '100.00')
+    const accountId = await accountFundedViaApi(client, token, '100.00')
     const base = { account_id: accountId, amount: '1.00', currency: 'EUR', recipient_details: 'x' }
     const cases: [Record<string, unknown>, string][] = [
       [{ ...base, currency: 'USD' }, 'currency'],
@@ -134,7 +134,7 @@ test.group('Payouts API', (group) => {
 
   test('PATCH edits comment and recipient while NEW only', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
-    const accountId = await fundedAccount(client, token, '100.00')
+    const accountId = await accountFundedViaApi(client, token, '100.00')
     const created = await client.post('/api/v1/payouts').bearerToken(token).json({
       account_id: accountId,
       amount: '1.00',
@@ -159,7 +159,7 @@ test.group('Payouts API', (group) => {
 
   test('cancel (POST …/cancel or DELETE) releases the hold once', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
-    const accountId = await fundedAccount(client, token, '100.00')
+    const accountId = await accountFundedViaApi(client, token, '100.00')
     const make = async () =>
       (
         await client.post('/api/v1/payouts').bearerToken(token).json({
@@ -192,8 +192,8 @@ test.group('Payouts API', (group) => {
 
   test('lists with filters and cursor pagination, newest first', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
-    const accountA = await fundedAccount(client, token, '100.00')
-    const accountB = await fundedAccount(client, token, '100.00')
+    const accountA = await accountFundedViaApi(client, token, '100.00')
+    const accountB = await accountFundedViaApi(client, token, '100.00')
     const ids: string[] = []
     for (const account of [accountA, accountB, accountA, accountA]) {
       const r = await client.post('/api/v1/payouts').bearerToken(token).json({
@@ -294,7 +294,7 @@ test.group('Payouts under concurrency', (group) => {
 
   test('10 concurrent cancels of one payout release once', async ({ client, assert }) => {
     const { token } = await tokenFor(['*'])
-    const accountId = await fundedAccount(client, token, '100.00')
+    const accountId = await accountFundedViaApi(client, token, '100.00')
     const created = await client.post('/api/v1/payouts').bearerToken(token).json({
       account_id: accountId,
       amount: '50.00',

@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncate } from '#tests/helpers'
-import { accountWith } from '#tests/support/dashboard'
-import { ONE_PAYOUT_IN_STATUS } from '#infrastructure/payouts/payout_transitions'
+import { AccountFactory } from '#database/factories/account_factory'
+import { ONE_PAYOUT_IN_STATUS } from '#infrastructure/payouts/payout_store'
 
 /* The plan PostgreSQL picks for a conditional write to one payout, as text. */
 async function planOf(status: string) {
@@ -21,7 +21,7 @@ test.group('Payout moves find their row by primary key', (group) => {
   test('even when statistics say a status is rare and a backlog of it has built up since', async ({
     assert,
   }) => {
-    const account = await accountWith({ externalRef: 'plans', deposit: 0n })
+    const account = await AccountFactory.merge({ externalRef: 'plans' }).create()
     const insert = (status: string, count: number) =>
       db.rawQuery(
         `INSERT INTO payouts (id, account_id, amount, fee, currency, status, recipient_details, attempts)

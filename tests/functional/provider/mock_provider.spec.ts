@@ -4,18 +4,18 @@ import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import { ProviderClient } from '#infrastructure/provider/provider_client'
 import { ProviderWebhookSignature } from '#infrastructure/provider/webhook_signature'
-import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 import { metricsRegistry } from '#infrastructure/metrics/registry'
 import {
   TEST_WEBHOOK_SECRET,
   clientFor,
-  eventually,
   inquiry,
   payRequest,
   startMockProvider,
   startReceiver,
   statsOf,
 } from '#tests/support/provider'
+import { eventually } from '#tests/support/eventually'
 
 test.group('Mock provider and provider client', (group) => {
   let provider: MockProviderServer

@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import app from '@adonisjs/core/services/app'
 import { ProviderClient } from '#infrastructure/provider/provider_client'
-import { eventually } from '#tests/support/provider'
+import { eventually } from '#tests/support/eventually'
 
 async function freePort() {
   const server = createServer()

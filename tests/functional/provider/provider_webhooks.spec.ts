@@ -4,12 +4,14 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
 import { tokenFor, truncate } from '#tests/helpers'
-import { CheckLedger } from '#actions/ledger/check_ledger'
-import { PayoutTransitions } from '#infrastructure/payouts/payout_transitions'
+import { CheckLedger } from '#queries/ledger/check_ledger'
+import { PayoutTransitions } from '#actions/payouts/payout_transitions'
+import { direct } from '#infrastructure/database/direct'
 import { ProviderWebhookSignature } from '#infrastructure/provider/webhook_signature'
 import { providerContradictions } from '#infrastructure/provider/metrics'
-import { clientFor, eventually, payRequest, startMockProvider } from '#tests/support/provider'
-import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import { clientFor, payRequest, startMockProvider } from '#tests/support/provider'
+import { eventually } from '#tests/support/eventually'
+import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 
 const WEBHOOK_URL = `http://localhost:${process.env.PORT}/webhooks/provider`
 const SECRET = payoutsConfig.provider.webhookSecrets[0]
@@ -34,7 +36,7 @@ async function processingPayout(client: any, recipientDetails = 'IBAN DE89 3704'
   })
   const payoutId = created.body().id as string
   const transitions = await app.container.make(PayoutTransitions)
-  await db.transaction((trx) =>
+  await direct.transaction((trx) =>
     transitions.move(trx, payoutId, 'NEW', 'PROCESSING', { actor: 'worker', countAttempt: true })
   )
   const show = async () =>

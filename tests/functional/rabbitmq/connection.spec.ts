@@ -9,8 +9,8 @@ import {
   sweepTestMessages,
   takeMessage,
   testMessageId,
-  waitUntil,
 } from '#tests/support/broker'
+import { eventually } from '#tests/support/eventually'
 
 const { exchanges, queues, routingKeys } = TOPOLOGY
 
@@ -36,8 +36,8 @@ test.group('RabbitMQ connection manager', (group) => {
     const channel = await reader.openChannel('test reader')
 
     await forceCloseConnection(broker.connectionName)
-    await waitUntil(() => !broker.isConnected, 5000)
-    await waitUntil(() => broker.isConnected, 10_000)
+    await eventually(() => !broker.isConnected, 5000, 'the connection to drop')
+    await eventually(() => broker.isConnected, 10_000, 'the connection to come back')
 
     const messageId = testMessageId()
     await broker.publish(exchanges.commands, routingKeys.processPayout, {}, { messageId })
@@ -52,7 +52,7 @@ test.group('RabbitMQ connection manager', (group) => {
     const channel = await reader.openChannel('test reader')
 
     await forceCloseConnection(broker.connectionName)
-    await waitUntil(() => !broker.isConnected, 5000)
+    await eventually(() => !broker.isConnected, 5000, 'the connection to drop')
     const messageId = testMessageId()
     await broker.publish(exchanges.commands, routingKeys.processPayout, {}, { messageId })
 
@@ -76,13 +76,13 @@ test.group('RabbitMQ connection manager', (group) => {
       { prefetch: 4 }
     )
     await broker.publish('', queue, 'before')
-    await waitUntil(() => received.length === 1, 5000)
+    await eventually(() => received.length === 1, 5000, 'the first message')
 
     await forceCloseConnection(broker.connectionName)
-    await waitUntil(() => !broker.isConnected, 5000)
-    await waitUntil(() => broker.isConnected, 10_000)
+    await eventually(() => !broker.isConnected, 5000, 'the connection to drop')
+    await eventually(() => broker.isConnected, 10_000, 'the connection to come back')
     await broker.publish('', queue, 'after')
-    await waitUntil(() => received.length === 2, 5000)
+    await eventually(() => received.length === 2, 5000, 'the second message')
 
     assert.deepEqual(received, ['"before"', '"after"'])
     await setup.deleteQueue(queue)
@@ -107,7 +107,7 @@ test.group('RabbitMQ connection manager', (group) => {
       { prefetch: 1 }
     )
     await broker.publish('', queue, {})
-    await waitUntil(() => started, 5000)
+    await eventually(() => started, 5000, 'the consumer to start')
     await consumer.cancel()
 
     assert.isTrue(acked)

@@ -4,16 +4,17 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
 import { CreatePayout } from '#actions/payouts/create_payout'
-import { CheckLedger } from '#actions/ledger/check_ledger'
-import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import { direct } from '#infrastructure/database/direct'
+import { CheckLedger } from '#queries/ledger/check_ledger'
+import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 import { truncate } from '#tests/helpers'
+import { AccountFactory } from '#database/factories/account_factory'
 import {
-  fundedAccount,
   payoutStatuses,
   startConfiguredMockProvider,
-  waitFor,
   waitUntilSettled,
 } from '#tests/support/processing'
+import { eventually } from '#tests/support/eventually'
 
 /* The worker as its own process, exactly as `npm start` runs it. */
 function spawnWorker(): ChildProcess {
@@ -54,24 +55,26 @@ test.group('Worker: crash recovery', (group) => {
   test('a worker killed with SIGKILL mid-processing, then restarted: every payout final, paid at most once', async ({
     assert,
   }) => {
-    const accountId = await fundedAccount(10_000_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 10_000_000n }).create()
     const account = await Account.findOrFail(accountId)
     const create = await app.container.make(CreatePayout)
     const ids: string[] = []
     for (let i = 0; i < 24; i++) {
-      const payout = await create.handle({
-        account,
-        amount: 1000n,
-        recipientDetails: `IBAN crash-${i}`,
-        actor: 'test',
-      })
+      const payout = await direct.transaction((trx) =>
+        create.handle(trx, {
+          account,
+          amount: 1000n,
+          recipientDetails: `IBAN crash-${i}`,
+          actor: 'test',
+        })
+      )
       ids.push(payout.id)
     }
 
     const first = spawnWorker()
     children.push(first)
     // Kill it while payouts are in the middle of being processed.
-    await waitFor(
+    await eventually(
       async () => {
         const statuses = await payoutStatuses(ids)
         const processing = [...statuses.values()].filter((p) => p.status === 'PROCESSING')

@@ -5,10 +5,12 @@ import db from '@adonisjs/lucid/services/db'
 import type { Channel } from 'amqplib'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
-import type { PayoutWorker } from '#infrastructure/worker/payout_worker'
-import { CheckLedger } from '#actions/ledger/check_ledger'
+import type { PayoutWorker } from '#consumers/payout_worker'
+import { CheckLedger } from '#queries/ledger/check_ledger'
 import { truncate } from '#tests/helpers'
-import { fundedAccount, startWorker, waitFor } from '#tests/support/processing'
+import { AccountFactory } from '#database/factories/account_factory'
+import { startWorker } from '#tests/support/processing'
+import { eventually } from '#tests/support/eventually'
 
 interface Answer {
   routingKey: string
@@ -62,7 +64,7 @@ test.group('Worker: pay.order', (group) => {
     answers.filter((a) => a.body.order_id === orderId && a.routingKey.startsWith('order.'))
 
   test('one debit per order across duplicate messages and duplicate orders', async ({ assert }) => {
-    const accountId = await fundedAccount(10_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 10_000n }).create()
     const orderId = `order-${randomUUID()}`
     const body = { order_id: orderId, account_id: accountId, amount: '12.34', currency: 'EUR' }
     const messageId = await payOrder(body)
@@ -70,7 +72,7 @@ test.group('Worker: pay.order', (group) => {
     await payOrder(body) // the same order in another message
     await payOrder(body) // and again
 
-    await waitFor(async () => answersFor(orderId).length >= 3, 15_000, 'three answers')
+    await eventually(async () => answersFor(orderId).length >= 3, 15_000, 'three answers')
     await new Promise((resolve) => setTimeout(resolve, 300))
     const paid = answersFor(orderId)
     assert.isTrue(paid.every((a) => a.routingKey === 'order.paid'))
@@ -98,7 +100,7 @@ test.group('Worker: pay.order', (group) => {
   }).timeout(30_000)
 
   test('each failure reason is answered with order.payment_failed', async ({ assert }) => {
-    const eur = await fundedAccount(1000)
+    const { id: eur } = await AccountFactory.merge({ balance: 1000n }).create()
     const cases: [Record<string, unknown>, string][] = [
       [{ account_id: eur, amount: '10.01', currency: 'EUR' }, 'insufficient_funds'],
       [{ account_id: randomUUID(), amount: '1.00', currency: 'EUR' }, 'account_not_found'],
@@ -114,7 +116,7 @@ test.group('Worker: pay.order', (group) => {
       orders.push([orderId, reason])
       await payOrder({ order_id: orderId, ...fields })
     }
-    await waitFor(
+    await eventually(
       async () => orders.every(([orderId]) => answersFor(orderId).length === 1),
       15_000,
       'all answers'

@@ -4,31 +4,34 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
 import { CreatePayout } from '#actions/payouts/create_payout'
-import { CheckLedger } from '#actions/ledger/check_ledger'
+import { direct } from '#infrastructure/database/direct'
+import { CheckLedger } from '#queries/ledger/check_ledger'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
-import type { MockProviderServer } from '#infrastructure/provider/mock_provider_server'
+import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 import {
   ProviderClient,
   type PayResult,
   type StatusResult,
 } from '#infrastructure/provider/provider_client'
-import type { PayoutWorker } from '#infrastructure/worker/payout_worker'
+import type { PayoutWorker } from '#consumers/payout_worker'
 import { truncate } from '#tests/helpers'
+import { AccountFactory } from '#database/factories/account_factory'
 import {
-  fundedAccount,
   startConfiguredMockProvider,
   startWorker,
-  waitFor,
   waitUntilSettled,
 } from '#tests/support/processing'
+import { eventually } from '#tests/support/eventually'
 
 async function createPayouts(accountId: string, recipients: string[], amount = 1000n) {
   const account = await Account.findOrFail(accountId)
   const create = await app.container.make(CreatePayout)
   const ids: string[] = []
   for (const recipientDetails of recipients) {
-    const payout = await create.handle({ account, amount, recipientDetails, actor: 'test' })
+    const payout = await direct.transaction((trx) =>
+      create.handle(trx, { account, amount, recipientDetails, actor: 'test' })
+    )
     ids.push(payout.id)
   }
   return ids
@@ -89,7 +92,7 @@ test.group('Worker: processing payouts end to end', (group) => {
   })
 
   test('each mock-provider prefix ends in the contract outcome', async ({ assert }) => {
-    const accountId = await fundedAccount(1_000_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 1_000_000n }).create()
     const recipients = ['IBAN ok', 'decline-1', 'flaky-1', 'down-1', 'slow-1', 'async-1']
     const ids = await createPayouts(accountId, recipients)
     worker = await startWorker()
@@ -115,7 +118,7 @@ test.group('Worker: processing payouts end to end', (group) => {
     assert.equal(holds.rows[0].n, 1)
 
     // An open dead letter names the payout that exhausted its attempts.
-    const letter = await waitFor(async () => {
+    const letter = await eventually(async () => {
       const result = await db.rawQuery(`SELECT * FROM dead_letters WHERE payout_id = ?`, [down.id])
       return result.rows[0]
     }, 10_000)
@@ -141,7 +144,7 @@ test.group('Worker: processing payouts end to end', (group) => {
       webhookDelayMs: 1500,
       webhookAttempts: 1,
     })
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const [id] = await createPayouts(accountId, ['async-lost-webhook'])
     worker = await startWorker()
     const settled = await waitUntilSettled([id], 20_000)
@@ -187,7 +190,7 @@ test.group('Worker: processing payouts end to end', (group) => {
       }
     }
     await withProvider(new AcceptedThenFlaky({ url: 'http://x', timeoutMs: 1 }), async () => {
-      const accountId = await fundedAccount(100_000)
+      const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
       const [id] = await createPayouts(accountId, ['IBAN accepted'])
       worker = await startWorker()
       const settled = await waitUntilSettled([id], 20_000)
@@ -218,7 +221,7 @@ test.group('Worker: processing payouts end to end', (group) => {
       }
     }
     await withProvider(new PaidButUnreachable({ url: 'http://x', timeoutMs: 1 }), async () => {
-      const accountId = await fundedAccount(100_000)
+      const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
       const [id] = await createPayouts(accountId, ['IBAN unreachable'])
       worker = await startWorker()
       const settled = await waitUntilSettled([id], 20_000)
@@ -236,16 +239,16 @@ test.group('Worker: processing payouts end to end', (group) => {
   }).timeout(30_000)
 
   test('the same payout.process message delivered 3 times pays once', async ({ assert }) => {
-    const accountId = await fundedAccount(100_000)
+    const { id: accountId } = await AccountFactory.merge({ balance: 100_000n }).create()
     const [id] = await createPayouts(accountId, ['IBAN dup'])
-    const row = await waitFor(async () => {
+    const row = await eventually(async () => {
       const result = await db.rawQuery(
         `SELECT message_id, payload FROM outbox_messages
           WHERE routing_key = 'payout.process' AND payload->>'payout_id' = ? AND published_at IS NOT NULL`,
         [id]
       )
       return result.rows[0] as { message_id: string; payload: object } | undefined
-    })
+    }, 20_000)
     const broker = await app.container.make(BrokerConnection)
     for (let i = 0; i < 2; i++) {
       await broker.publish(
@@ -259,13 +262,13 @@ test.group('Worker: processing payouts end to end', (group) => {
     }
     worker = await startWorker()
     await waitUntilSettled([id])
-    await waitFor(async () => {
+    await eventually(async () => {
       const seen = await db.rawQuery(
         `SELECT count(*)::int AS n FROM inbox_messages WHERE message_id = ?`,
         [row.message_id]
       )
       return seen.rows[0].n === 1
-    })
+    }, 20_000)
     // Give the two duplicates time to be delivered and skipped.
     await new Promise((resolve) => setTimeout(resolve, 500))
     const record = await providerRecord(provider, id)
@@ -289,12 +292,12 @@ test.group('Worker: processing payouts end to end', (group) => {
       Buffer.from('{not json'),
       { messageId }
     )
-    const letter = await waitFor(async () => {
+    const letter = await eventually(async () => {
       const result = await db.rawQuery(`SELECT * FROM dead_letters WHERE message_id = ?`, [
         messageId,
       ])
       return result.rows[0]
-    })
+    }, 20_000)
     assert.equal(letter.reason, 'poison')
     assert.equal(letter.queue, TOPOLOGY.queues.process)
     assert.equal(letter.status, 'open')

@@ -1,4 +1,4 @@
-import type { DeadLetterFilter } from '#actions/dead_letters/dead_letter_query'
+import type { DeadLetterFilter } from '#queries/dead_letters/dead_letter_query'
 import type { DEAD_LETTER_TABS } from '#validators/dead_letter'
 
 export interface DeadLetterFormInput {

@@ -1,0 +1,84 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { direct, type Transaction } from '#infrastructure/database/direct'
+import { IdempotencyStore, type Claim } from '#infrastructure/idempotency/idempotency_store'
+import { BusinessRefusal } from '#exceptions/business_refusal'
+import { apiError } from '#exceptions/api_error'
+import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
+
+/* A use case that writes: it runs inside the transaction it is given. */
+export interface WriteAction<Input, Result> {
+  handle(trx: Transaction, input: Input): Promise<Result>
+}
+
+declare module '@adonisjs/core/http' {
+  interface HttpContext {
+    /* The request's claim on its Idempotency-Key (IdempotencyMiddleware), if it sent one. */
+    idempotency?: Claim
+  }
+}
+
+const store = new IdempotencyStore()
+
+/*
+ * The answer of an API write, in one straight line:
+ *   1. open the transaction (see `opener`);
+ *   2. run the action in it;
+ *   3. render the result (a transformer) to the bytes of the answer;
+ *   4. with an Idempotency-Key: store those bytes under the request's claim,
+ *      in the same transaction, so the answer commits with the effect;
+ *   5. commit, then send the bytes.
+ * A business refusal that ran (409 insufficient funds, invalid state…) is the
+ * key's answer too: it is stored after its effect rolled back, then sent.
+ * Anything else thrown leaves the claim unsealed; IdempotencyMiddleware then
+ * releases it. See docs/architecture.md, "An Idempotency-Key's way".
+ */
+export async function idempotentResponse<Input, Result>(
+  ctx: HttpContext,
+  status: number,
+  action: WriteAction<Input, Result>,
+  input: Input,
+  render: (result: Result) => unknown
+) {
+  const claim = ctx.idempotency
+  let body: string
+  try {
+    body = await opener(
+      action,
+      claim
+    )(async (trx) => {
+      const json = JSON.stringify(render(await action.handle(trx, input)))
+      if (claim) await store.seal(trx, claim, status, json)
+      return json
+    })
+  } catch (error) {
+    if (!claim || !isStoredRefusal(error)) throw error
+    const refusal = apiError(error.status, error.code!, error.message)
+    await store.seal(direct, claim, refusal.status, JSON.stringify({ errors: refusal.errors }))
+    throw error
+  }
+  ctx.response.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body)
+}
+
+/*
+ * A real transaction, except for an action that writes exactly one statement
+ * (`static singleStatement = true`) on a request without a key: that
+ * statement is atomic alone, and BEGIN and COMMIT would be two more round
+ * trips (docs/adr/0008).
+ */
+function opener(action: object, claim: Claim | undefined) {
+  const single = (action.constructor as { singleStatement?: boolean }).singleStatement
+  return single && !claim ? direct.singleStatement : direct.transaction
+}
+
+/* Retryable with the same key (CONTRACT.md), so never stored. */
+const NOT_STORED = new Set([401, 403, 429])
+
+/* The contract stores business refusals that ran; never a lost claim's. */
+function isStoredRefusal(error: unknown): error is BusinessRefusal {
+  return (
+    error instanceof BusinessRefusal &&
+    !(error instanceof IdempotencyKeyLostException) &&
+    error.status < 500 &&
+    !NOT_STORED.has(error.status)
+  )
+}
