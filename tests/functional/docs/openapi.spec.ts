@@ -1,14 +1,19 @@
 import { test } from '@japa/runner'
 import router from '@adonisjs/core/services/router'
 import { buildOpenApiDocument, openApiDocument } from '#openapi/document'
-import {
-  HTTP_METHODS,
-  type OpenApiDocument,
-  type Operation,
-  type Parameter,
-  type Response,
-} from '#openapi/types'
+import type { HttpMethod, OpenApiDocument, Operation, Parameter, Response } from '#openapi/types'
 import { meSection } from '#openapi/paths/me'
+
+const HTTP_METHODS: readonly HttpMethod[] = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+]
 
 type Doc = OpenApiDocument & Record<string, unknown>
 

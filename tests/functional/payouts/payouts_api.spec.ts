@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { tokenFor, truncate } from '#tests/helpers'
 import { CheckLedger } from '#queries/ledger/check_ledger'
-import { statusFromTimeline } from '#domain/payout_state'
+import { statusFromTimeline } from '#tests/support/payout_timeline'
 
 const PAYOUT_KEYS = [
   'id',

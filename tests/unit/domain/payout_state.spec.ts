@@ -5,9 +5,9 @@ import {
   holdsFunds,
   ledgerEffect,
   PAYOUT_STATUSES,
-  statusFromTimeline,
   type PayoutStatus,
 } from '#domain/payout_state'
+import { statusFromTimeline } from '#tests/support/payout_timeline'
 
 const ALLOWED: [PayoutStatus, PayoutStatus][] = [
   ['NEW', 'PROCESSING'],
