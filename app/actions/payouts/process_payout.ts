@@ -175,23 +175,16 @@ export class ProcessPayout {
         if (!(await markAwaitingProvider(trx, payout.id, result.providerReference))) {
           return 'skipped'
         }
-        await recordPayoutEvent(trx, {
-          payoutId: payout.id,
-          type: 'provider_pending',
-          actor: 'worker',
-          details: { attempt, provider_reference: result.providerReference },
+        await this.timeline(trx, payout, 'provider_pending', {
+          attempt,
+          provider_reference: result.providerReference,
         })
         // The result comes as a webhook; status checks cover a lost one.
         await this.scheduleStatusCheck(trx, payout, message, Date.now())
         return 'pending'
       }
 
-      await recordPayoutEvent(trx, {
-        payoutId: payout.id,
-        type: 'attempt_failed',
-        actor: 'worker',
-        details: { attempt, error: result.reason },
-      })
+      await this.timeline(trx, payout, 'attempt_failed', { attempt, error: result.reason })
       // Out of attempts, a payout is failed (and its hold released) only once the provider
       // has said it does not have it. While it cannot be asked, the last call may have paid:
       // attempts go on (the provider is idempotent by payout id) until it answers.
@@ -211,6 +204,16 @@ export class ProcessPayout {
     })
   }
 
+  /* A fact of this attempt on the payout's timeline, by the worker. */
+  protected timeline(
+    trx: Transaction,
+    payout: PayoutRecord,
+    type: string,
+    details: Record<string, unknown>
+  ) {
+    return recordPayoutEvent(trx, { payoutId: payout.id, type, actor: 'worker', details })
+  }
+
   protected async scheduleRetry(
     trx: Transaction,
     payout: PayoutRecord,
@@ -218,15 +221,10 @@ export class ProcessPayout {
     outcomeUnknown: boolean
   ) {
     const delayMs = backoffDelay(payout.attempts, payoutsConfig.retry)
-    await recordPayoutEvent(trx, {
-      payoutId: payout.id,
-      type: 'retry_scheduled',
-      actor: 'worker',
-      details: {
-        attempt: payout.attempts,
-        delay_ms: delayMs,
-        ...(outcomeUnknown ? { provider_outcome: 'unknown' } : {}),
-      },
+    await this.timeline(trx, payout, 'retry_scheduled', {
+      attempt: payout.attempts,
+      delay_ms: delayMs,
+      ...(outcomeUnknown ? { provider_outcome: 'unknown' } : {}),
     })
     await this.stageRedelivery(trx, payout, message, delayMs)
   }
