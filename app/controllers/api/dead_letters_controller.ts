@@ -8,6 +8,7 @@ import { listJson, pageRequest, paginate } from '#queries/support/cursor'
 import { deadLetterJson } from '#transformers/dead_letter_transformer'
 import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
 import { uuidParam } from '#controllers/api/support/params'
+import { jsonBody } from '#controllers/api/support/json_body'
 import { actorOf } from '#controllers/api/support/params'
 import { DeadLetterNotFoundException } from '#exceptions/dead_letter_exceptions'
 
@@ -16,7 +17,7 @@ export default class DeadLettersController {
   constructor(private resolver: ResolveDeadLetter) {}
 
   /* GET /api/v1/dead-letters */
-  async index({ request }: HttpContext) {
+  async index({ request, response }: HttpContext) {
     const input = await listDeadLettersValidator.validate(request.qs())
     const query = deadLetterQuery({
       status: input.status,
@@ -27,7 +28,7 @@ export default class DeadLettersController {
       createdTo: input.created_to,
     })
     const page = await paginate(query, pageRequest(input), 'dead_letters')
-    return listJson(page, deadLetterJson)
+    return jsonBody(response, listJson(page, deadLetterJson))
   }
 
   /* GET /api/v1/dead-letters/:id */

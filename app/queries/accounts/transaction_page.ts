@@ -1,22 +1,19 @@
 import type { LedgerEntryRecord } from '#domain/records'
 import { direct } from '#infrastructure/database/direct'
 import { afterCursorSql, decodeCursor, pageOf, type PageRequest } from '#queries/support/cursor'
-import {
-  LEDGER_ENTRY_COLUMNS,
-  ledgerEntryRecord,
-  type LedgerEntryRow,
-} from '#queries/ledger/ledger_entry_rows'
+import { entryFromRow } from '#infrastructure/ledger/ledger'
 
-const FIRST_PAGE = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM transactions WHERE account_id = ?
+const FIRST_PAGE = `SELECT * FROM transactions WHERE account_id = ?
  ORDER BY created_at DESC, id DESC LIMIT ?`
-const LATER_PAGE = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM transactions
+const LATER_PAGE = `SELECT * FROM transactions
  WHERE account_id = ? AND ${afterCursorSql('transactions')}
  ORDER BY created_at DESC, id DESC LIMIT ?`
 
 /*
  * One page of an account's ledger (GET /api/v1/accounts/:id/transactions),
- * newest first on (created_at, id), as plain records: two fixed statements
- * (first page, later page), each a named prepared statement on the direct client.
+ * newest first on (created_at, id), as plain records (the ledger's
+ * entryFromRow): two fixed statements (first page, later page), each a named
+ * prepared statement on the direct client.
  */
 export async function transactionPage(
   accountId: string,
@@ -25,5 +22,5 @@ export async function transactionPage(
   const result = page.cursor
     ? await direct.rawQuery(LATER_PAGE, [accountId, decodeCursor(page.cursor), page.limit + 1])
     : await direct.rawQuery(FIRST_PAGE, [accountId, page.limit + 1])
-  return pageOf((result.rows as LedgerEntryRow[]).map(ledgerEntryRecord), page.limit)
+  return pageOf(result.rows.map(entryFromRow), page.limit)
 }

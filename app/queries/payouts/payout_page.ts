@@ -2,7 +2,7 @@ import type { PayoutRecord } from '#domain/records'
 import type { PayoutStatus } from '#domain/payout_state'
 import { direct } from '#infrastructure/database/direct'
 import { afterCursorSql, decodeCursor, pageOf, type PageRequest } from '#queries/support/cursor'
-import { PAYOUT_COLUMNS, payoutRecord, type PayoutRow } from '#queries/payouts/payout_rows'
+import { payoutFromRow } from '#infrastructure/payouts/payout_store'
 
 /* The API's payout list filter (the dashboard's, in payout_query.ts, also searches text). */
 export interface PayoutPageFilter {
@@ -14,9 +14,10 @@ export interface PayoutPageFilter {
 
 /*
  * One page of GET /api/v1/payouts: newest first on (created_at, id), as plain
- * records. The SQL text depends only on which filters are set, so each shape
- * is one named prepared statement on the direct client, planned once per
- * connection; values, the cursor's id and the limit are bindings.
+ * records (payout_store's payoutFromRow), no models. The SQL text depends only
+ * on which filters are set, so each shape is one named prepared statement on
+ * the direct client, planned once per connection; values, the cursor's id and
+ * the limit are bindings.
  */
 export async function payoutPage(
   filter: PayoutPageFilter,
@@ -46,7 +47,7 @@ export async function payoutPage(
   }
   bindings.push(page.limit + 1)
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
-  const sql = `SELECT ${PAYOUT_COLUMNS} FROM payouts${where} ORDER BY created_at DESC, id DESC LIMIT ?`
+  const sql = `SELECT * FROM payouts${where} ORDER BY created_at DESC, id DESC LIMIT ?`
   const result = await direct.rawQuery(sql, bindings)
-  return pageOf((result.rows as PayoutRow[]).map(payoutRecord), page.limit)
+  return pageOf(result.rows.map(payoutFromRow), page.limit)
 }
