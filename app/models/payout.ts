@@ -3,6 +3,7 @@ import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { bigintColumn } from '#models/columns'
 import type { PayoutStatus } from '#domain/payout_state'
+import { heldBy } from '#domain/records'
 import PayoutEvent from '#models/payout_event'
 
 export default class Payout extends BaseModel {
@@ -63,6 +64,6 @@ export default class Payout extends BaseModel {
 
   /* amount + fee: what is held on the account while the payout is open. */
   get held() {
-    return this.amount + this.fee
+    return heldBy(this)
   }
 }

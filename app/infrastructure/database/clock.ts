@@ -5,7 +5,8 @@
  */
 export const NOW_MS = `date_trunc('milliseconds', clock_timestamp())`
 
-/* An instant the application decides (see docs/adr/0008), at the precision the API shows. */
-export function nowMs(): Date {
-  return new Date(Date.now())
+/* A timestamp column as pg returns it (a Date), or as text when it came through JSON. */
+export function instant(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null
+  return value instanceof Date ? value : new Date(value)
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AccountRecord, LedgerEntryRecord, LedgerEntryType } from '#domain/records'
 import { formatAmountSql } from '#domain/money'
 import type { RawBindings } from '#infrastructure/database/bindings'
+import { instant } from '#infrastructure/database/clock'
 import type { SqlClient, Transaction } from '#infrastructure/database/direct'
 import {
   outboxInsertSql,
@@ -38,7 +39,7 @@ export function entryFromRow(row: Record<string, any>): LedgerEntryRecord {
     reference: row.reference,
     payoutId: row.payout_id,
     orderId: row.order_id,
-    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+    createdAt: instant(row.created_at)!,
   }
 }
 
@@ -93,8 +94,8 @@ export function accountFromRow(row: Record<string, any>): AccountRecord {
     externalRef: row.external_ref,
     currency: String(row.currency).trim(),
     balance: BigInt(row.balance),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: instant(row.created_at)!,
+    updatedAt: instant(row.updated_at)!,
   }
 }
 

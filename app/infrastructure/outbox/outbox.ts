@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import logger from '@adonisjs/core/services/logger'
 import { direct, type SqlClient, type Transaction } from '#infrastructure/database/direct'
 import { outboxMetrics } from '#infrastructure/outbox/metrics'
+import { instant } from '#infrastructure/database/clock'
 
 /* What the outbox needs from the broker: a publish that resolves once confirmed. */
 export interface ConfirmedPublisher {
@@ -231,5 +232,5 @@ export function outboxInsertSql(
 export function outboxRowsFromJson(
   rows: (Omit<OutboxRow, 'created_at'> & { created_at: string })[]
 ) {
-  return rows.map((row) => ({ ...row, id: String(row.id), created_at: new Date(row.created_at) }))
+  return rows.map((row) => ({ ...row, id: String(row.id), created_at: instant(row.created_at)! }))
 }

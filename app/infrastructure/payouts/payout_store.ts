@@ -2,7 +2,7 @@ import type { PayoutRecord } from '#domain/records'
 import type { PayoutStatus } from '#domain/payout_state'
 import type { RawBindings } from '#infrastructure/database/bindings'
 import type { SqlClient, Transaction } from '#infrastructure/database/direct'
-import { NOW_MS } from '#infrastructure/database/clock'
+import { instant, NOW_MS } from '#infrastructure/database/clock'
 import { entryCte, type EntryInput } from '#infrastructure/ledger/ledger'
 import {
   outboxInsertSql,
@@ -38,11 +38,6 @@ export function payoutFromRow(row: Record<string, any>): PayoutRecord {
     completedAt: instant(row.completed_at),
     awaitingProviderSince: instant(row.awaiting_provider_since),
   }
-}
-
-function instant(value: Date | string | null | undefined) {
-  if (value === null || value === undefined) return null
-  return value instanceof Date ? value : new Date(value)
 }
 
 export interface NewPayout {
