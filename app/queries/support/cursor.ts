@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { ModelQueryBuilderContract, LucidModel } from '@adonisjs/lucid/types/model'
 import appConfig from '#config/cursor'
 import { fieldError } from '#exceptions/validation_error'
+import { isUuid } from '#domain/ids'
 
 /*
  * Cursor pagination shared by every list: newest first, keyset on
@@ -45,16 +46,18 @@ export function encodeCursor(id: string): string {
 
 export function decodeCursor(cursor: string): string {
   const [payload, signature, extra] = cursor.split('.')
-  const expected = payload ? sign(payload) : ''
-  const valid =
+  const given = Buffer.from(signature ?? '', 'utf8')
+  const expected = Buffer.from(payload ? sign(payload) : '', 'utf8')
+  // Lengths compared in bytes: timingSafeEqual throws on buffers of different lengths.
+  const signed =
     extra === undefined &&
-    signature !== undefined &&
-    signature.length === expected.length &&
-    timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
-  if (!valid) {
-    throw fieldError('cursor', 'cursor', 'The cursor is not one this API issued')
-  }
-  return Buffer.from(payload, 'base64url').toString('utf8')
+    expected.length > 0 &&
+    given.length === expected.length &&
+    timingSafeEqual(given, expected)
+  const id = signed ? Buffer.from(payload, 'base64url').toString('utf8') : ''
+  // Only ids we issued are signed; the check keeps a malformed one from reaching a uuid cast.
+  if (!isUuid(id)) throw fieldError('cursor', 'cursor', 'The cursor is not one this API issued')
+  return id
 }
 
 /* The keyset condition: rows of `table` after the cursor's row (bound to `?`), newest first. */

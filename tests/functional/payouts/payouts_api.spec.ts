@@ -234,6 +234,30 @@ test.group('Payouts API', (group) => {
     ;(await client.get('/api/v1/payouts?status=LOST').bearerToken(token)).assertStatus(422)
   })
 
+  test('a cursor this API did not issue is a 422 on every list: {$self}')
+    // The last: a signature of 22 characters like ours, but 44 bytes.
+    .with([
+      '.',
+      'x.y',
+      '.é',
+      `${Buffer.from(randomUUID()).toString('base64url')}.${'é'.repeat(22)}`,
+    ])
+    .run(async ({ client, assert }, cursor) => {
+      const { token } = await tokenFor(['*'])
+      const account = await accountFundedViaApi(client, token, '1.00')
+      for (const path of [
+        '/api/v1/payouts',
+        '/api/v1/dead-letters',
+        `/api/v1/accounts/${account}/transactions`,
+      ]) {
+        const response = await client
+          .get(`${path}?cursor=${encodeURIComponent(cursor)}`)
+          .bearerToken(token)
+        response.assertStatus(422)
+        assert.equal(response.body().errors[0].field, 'cursor', path)
+      }
+    })
+
   test('abilities: payouts:read cannot write; accounts-only tokens cannot read payouts', async ({
     client,
   }) => {
