@@ -13,6 +13,7 @@ import {
   benchEnv,
   ensureBenchAccounts,
   createToken,
+  cpuLine,
   cpuPerRequest,
   fixed,
   paired,
@@ -113,7 +114,8 @@ async function main() {
     spawn(process.execPath, ['build/ace.js', 'outbox:relay', '--watch', '--min-age=2000'], {
       env: benchEnv,
       stdio: 'ignore',
-    })
+    }),
+    'relay'
   )
   try {
     const tokenId = Buffer.from(token.split('.')[0].replace(/^pat_/, ''), 'base64url').toString()
@@ -184,6 +186,7 @@ async function main() {
     console.log(
       `\ncreate at 16, ${ROUNDS} rounds (medians above), api req/s / pgbench tps: ${roundsLine(create16)}`
     )
+    console.log(`create at 16, CPU per request (median of the rounds): ${cpuLine(create16)}`)
     const change = (create64.rps / create16.api.rps - 1) * 100
     console.log(
       `\ncreate at 64 vs 16 connections: ${change >= 0 ? '+' : ''}${fixed(change)} % req/s (target: no drop over 10 %)`

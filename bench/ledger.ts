@@ -6,6 +6,7 @@
 import {
   BASE_URL,
   benchEnv,
+  cpuLine,
   createToken,
   ensureBenchAccounts,
   fixed,
@@ -140,6 +141,8 @@ async function main() {
     printTable([row('deposits (POST)', deposits), row('balance at (GET)', balanceAt)])
     console.log(`\nrounds, api req/s / pgbench tps: deposits ${roundsLine(deposits)}`)
     console.log(`                                 balance at ${roundsLine(balanceAt)}`)
+    console.log(`\nCPU per request (median of the rounds): deposits: ${cpuLine(deposits)}`)
+    console.log(`                                        balance at: ${cpuLine(balanceAt)}`)
     console.log(
       `\nbalance at, offered ${BALANCE_RATE}/s over ${CONNECTIONS} connections (open loop, latency` +
         ` from each request's scheduled start): p50 ${fixed(atRate.p50)} ms, p90 ${fixed(atRate.p90)} ms,` +

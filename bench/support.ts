@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import amqp from 'amqplib'
 import type pg from 'pg'
@@ -124,7 +124,7 @@ export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildP
       stdio: ['ignore', process.env.BENCH_WEB_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     }
   )
-  appProcess(child)
+  appProcess(child, 'web')
   for (let i = 0; i < 120; i++) {
     try {
       const response = await fetch(`${BASE_URL}/health/live`)
@@ -247,13 +247,61 @@ export async function peakRss<T>(pid: number, work: () => Promise<T>) {
  */
 export type Protocol = 'prepared' | 'extended'
 
-/* The application's processes a benchmark started (see pgbench). */
+/* The application's processes a benchmark started (see pgbench), with the role each plays. */
 const appProcesses = new Set<ChildProcess>()
+const roles = new Map<ChildProcess, string>()
 
-export function appProcess(child: ChildProcess) {
+export function appProcess(child: ChildProcess, role = 'other app processes') {
   appProcesses.add(child)
-  child.once('exit', () => appProcesses.delete(child))
+  roles.set(child, role)
+  child.once('exit', () => {
+    appProcesses.delete(child)
+    roles.delete(child)
+  })
   return child
+}
+
+/* Processes of the servers the application talks to, by their command name in /proc. */
+const SERVERS: Record<string, string> = { postgres: 'PostgreSQL', beam: 'RabbitMQ' }
+
+/*
+ * CPU milliseconds used so far, by process group: each role of the
+ * application (with its cluster workers), PostgreSQL (every backend) and
+ * RabbitMQ. Read from /proc; the difference of two readings over a load is
+ * what each group spent on it.
+ */
+export function cpuByProcess(): Record<string, number> {
+  const totals: Record<string, number> = {}
+  const add = (group: string, ms: number) => (totals[group] = (totals[group] ?? 0) + ms)
+  for (const [child, role] of roles) {
+    if (child.pid) for (const pid of [child.pid, ...childrenOf(child.pid)]) add(role, cpuMsOf(pid))
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let command: string
+    try {
+      command = readFileSync(`/proc/${entry}/comm`, 'utf8').trim()
+    } catch {
+      continue
+    }
+    const server = Object.keys(SERVERS).find((name) => command.startsWith(name))
+    if (server) add(SERVERS[server], cpuMsOf(Number(entry)))
+  }
+  return totals
+}
+
+/* CPU ms per request of each group between two cpuByProcess readings. */
+function perRequest(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  requests: number
+) {
+  return Object.fromEntries(
+    Object.keys(after).map((group) => [
+      group,
+      requests > 0 ? (after[group] - (before[group] ?? 0)) / requests : 0,
+    ])
+  )
 }
 
 /* Runs a pgbench script against the benchmark database; returns transactions per second. */
@@ -346,6 +394,8 @@ export interface Paired {
   pgbench: number
   ratio: number
   rounds: { rps: number; pgbench: number }[]
+  /* CPU ms per API request by process group (cpuByProcess), median over the rounds. */
+  cpuMsPerRequest: Record<string, number>
 }
 
 /*
@@ -365,12 +415,14 @@ export async function paired(
   // The same requests first, unmeasured: V8 reaches its optimized code for a route only
   // after thousands of its requests, and a 3 s warm-up left later rounds up to 50 % faster.
   await load(`${label} (warm-up)`, { ...options, duration: WARM_UP_SECONDS })
-  const results: { api: LoadResult; pgbench: number }[] = []
+  const results: { api: LoadResult; pgbench: number; cpu: Record<string, number> }[] = []
   for (let i = 0; i < rounds; i++) {
     await tidyDatabase()
+    const before = cpuByProcess()
     const apiResult = await load(label, options)
+    const cpu = perRequest(before, cpuByProcess(), apiResult.requests)
     await tidyDatabase()
-    results.push({ api: apiResult, pgbench: pg() })
+    results.push({ api: apiResult, pgbench: pg(), cpu })
   }
   const pick = (key: 'rps' | 'p50' | 'p99') => median(results.map((r) => r.api[key]))
   return {
@@ -386,7 +438,20 @@ export async function paired(
     pgbench: median(results.map((r) => r.pgbench)),
     ratio: median(results.map((r) => r.api.rps / r.pgbench)),
     rounds: results.map((r) => ({ rps: r.api.rps, pgbench: r.pgbench })),
+    cpuMsPerRequest: Object.fromEntries(
+      Object.keys(results[0].cpu).map((group) => [
+        group,
+        median(results.map((r) => r.cpu[group] ?? 0)),
+      ])
+    ),
   }
+}
+
+/* "web 0.52 ms, PostgreSQL 0.30 ms, …": a paired run's CPU per request by process group. */
+export function cpuLine(result: Paired) {
+  return Object.entries(result.cpuMsPerRequest)
+    .map(([group, ms]) => `${group} ${fixed(ms, 3)} ms`)
+    .join(', ')
 }
 
 /* "412/1,080 398/1,120 …": each round's API req/s over its pgbench tps. */
