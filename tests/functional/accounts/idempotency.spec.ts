@@ -2,6 +2,10 @@ import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { tokenFor, truncate } from '#tests/helpers'
+import { CreateAccount } from '#actions/accounts/create_account'
+import { direct } from '#infrastructure/database/direct'
+import { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
+import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
 
 async function newAccount(client: any, token: string) {
   const response = await client
@@ -243,6 +247,47 @@ test.group('Idempotency-Key', (group) => {
     assert.isUndefined(afterExpiry.header('idempotent-replayed'))
     assert.notEqual(afterExpiry.body().id, first.body().id)
     assert.equal(await depositCount(id), 3)
+  })
+
+  test('a request whose claim was taken over meanwhile commits nothing', async ({ assert }) => {
+    const { user } = await tokenFor(['*'])
+    const store = new IdempotencyStore()
+    const request = {
+      ownerId: user.id,
+      key: 'taken-over',
+      fingerprint: 'f',
+      method: 'POST',
+      path: '/api/v1/accounts',
+      ttlHours: 1,
+      staleAfterSeconds: 60,
+    }
+    const outcome = await store.claim(request)
+    assert.equal(outcome.kind, 'claimed')
+    if (outcome.kind !== 'claimed') return
+    const externalRef = `lost-${randomUUID()}`
+    await assert.rejects(
+      () =>
+        direct.transaction(async (trx) => {
+          await new CreateAccount().handle(trx, { externalRef, currency: 'EUR' })
+          // A retry took the stale claim over while this request ran.
+          await db.rawQuery(
+            `UPDATE idempotency_keys SET claim_id = gen_random_uuid() WHERE owner_id = ? AND key = ?`,
+            [user.id, request.key]
+          )
+          await store.seal(trx, outcome.claim, 201, '{}')
+        }),
+      IdempotencyKeyLostException
+    )
+    assert.isFalse(outcome.claim.sealed)
+    const accounts = await db.rawQuery('SELECT 1 FROM accounts WHERE external_ref = ?', [
+      externalRef,
+    ])
+    assert.lengthOf(accounts.rows, 0)
+    const key = await db.rawQuery(
+      'SELECT state FROM idempotency_keys WHERE owner_id = ? AND key = ?',
+      [user.id, request.key]
+    )
+    assert.equal(key.rows[0].state, 'in_flight')
   })
 
   test('a malformed key is a 400', async ({ client }) => {

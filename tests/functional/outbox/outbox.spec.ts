@@ -8,6 +8,7 @@ import type { Channel, ConsumeMessage } from 'amqplib'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 import { Outbox } from '#infrastructure/outbox/outbox'
+import { direct } from '#infrastructure/database/direct'
 import { tokenFor } from '#tests/helpers'
 import { eventually } from '#tests/support/eventually'
 
@@ -33,7 +34,7 @@ test.group('Transactional outbox', (group) => {
     const key = `test.outbox.${randomUUID()}`
     const received = await listen(channel, TOPOLOGY.exchanges.events, [key])
     const outbox = await app.container.make(Outbox)
-    await db.transaction(async (trx) => {
+    await direct.transaction(async (trx) => {
       await outbox.stage(trx, [
         { exchange: TOPOLOGY.exchanges.events, routingKey: key, payload: { hello: 'world' } },
       ])
@@ -85,7 +86,7 @@ test.group('Transactional outbox', (group) => {
       return row.rows[0].published_at as Date | null
     }
     const before = `test.outbox.${randomUUID()}`
-    await db.transaction(async (trx) => {
+    await direct.transaction(async (trx) => {
       await outbox.stage(trx, [{ exchange: '', routingKey: before, payload: {} }])
     })
     await outbox.close()
@@ -94,7 +95,7 @@ test.group('Transactional outbox', (group) => {
 
     // A publish confirmed after close() leaves its row to the relay: no write, no timer.
     const after = `test.outbox.${randomUUID()}`
-    await db.transaction(async (trx) => {
+    await direct.transaction(async (trx) => {
       await outbox.stage(trx, [{ exchange: '', routingKey: after, payload: {} }])
     })
     await eventually(async () => confirmed.includes(after), 5000, 'the late confirm')
@@ -110,7 +111,7 @@ test.group('Transactional outbox', (group) => {
     const received = await listen(channel, TOPOLOGY.exchanges.events, [key])
     const outbox = await app.container.make(Outbox)
     await assert.rejects(() =>
-      db.transaction(async (trx) => {
+      direct.transaction(async (trx) => {
         await outbox.stage(trx, [
           { exchange: TOPOLOGY.exchanges.events, routingKey: key, payload: { phantom: true } },
         ])
