@@ -7,7 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { BaseReporter } from '@japa/runner/core'
 import type { NamedReporterContract } from '@japa/runner/types'
 
-export const SUMMARY_FILE = new URL('../../tmp/test-summary.json', import.meta.url)
+/* A sharded run (scripts/test.ts) gives each shard a file of its own and adds them up. */
+export const SUMMARY_FILE = process.env.TEST_SUMMARY_FILE
+  ? new URL(process.env.TEST_SUMMARY_FILE, `file://${process.cwd()}/`)
+  : new URL('../../tmp/test-summary.json', import.meta.url)
 
 export interface TestSummary {
   passed: number
