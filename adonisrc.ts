@@ -23,7 +23,10 @@ export default defineConfig({
     () => import('@adonisjs/lucid/database_provider'),
     () => import('@adonisjs/auth/auth_provider'),
     () => import('@adonisjs/bouncer/bouncer_provider'),
+    () => import('@adonisjs/limiter/limiter_provider'),
     () => import('#providers/app_provider'),
+    () => import('@adonisjs/transmit/transmit_provider'),
+    () => import('#providers/live_provider'),
   ],
 
   preloads: [() => import('#start/routes'), () => import('#start/kernel')],

@@ -3,6 +3,7 @@
  * started as a child, an API token, load runs (bench/load.ts) paired with
  * pgbench runs, and one way of printing results. Benchmarks print numbers; they assert nothing.
  */
+import { randomBytes } from 'node:crypto'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -36,6 +37,8 @@ export const benchEnv: NodeJS.ProcessEnv = {
   // As many web processes as `npm start` runs (.env, else 1; see bin/server.ts). On this 2-core
   // machine one beats two: two web processes and PostgreSQL deschedule each other.
   WEB_CONCURRENCY: process.env.WEB_CONCURRENCY || env.WEB_CONCURRENCY || '1',
+  // Production refuses the shipped development secret at boot (config/security.ts).
+  PROVIDER_WEBHOOK_SECRET: process.env.PROVIDER_WEBHOOK_SECRET || randomBytes(32).toString('hex'),
 }
 
 export function pgClient() {

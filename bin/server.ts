@@ -22,6 +22,9 @@ function webConcurrency() {
 const concurrency = webConcurrency()
 
 if (concurrency > 1 && cluster.isPrimary) {
+  // A scrape of any worker's /metrics answers for all of them, through the primary.
+  const { serveClusterMetrics } = await import('#infrastructure/metrics/cluster')
+  serveClusterMetrics()
   let alive = 0
   let stopping = false
   const fork = () => {
@@ -45,6 +48,13 @@ if (concurrency > 1 && cluster.isPrimary) {
     fork()
   })
 } else {
+  // First: the tracing instrumentations patch modules as they are loaded.
+  const tracing = await import('#infrastructure/tracing/sdk')
+  await tracing.startTracing('payouts-web', new URL('../', import.meta.url))
+  if (cluster.isWorker) {
+    const { answerClusterMetrics } = await import('#infrastructure/metrics/cluster')
+    answerClusterMetrics()
+  }
   await import('reflect-metadata')
   const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
 
@@ -61,9 +71,24 @@ if (concurrency > 1 && cluster.isPrimary) {
       app.booting(async () => {
         await import('#start/env')
       })
-      // A cluster worker stays attached to its primary: leave explicitly once terminated.
+      app.terminating(() => tracing.shutdownTracing())
+      /*
+       * Adonis stops accepting connections and waits for the requests in
+       * flight; past WEB_SHUTDOWN_GRACE_MS the connections still open are cut.
+       * A cluster worker stays attached to its primary: leave explicitly once terminated.
+       */
       const terminate = async () => {
+        const { exitAfter } = await import('#infrastructure/lifecycle/shutdown')
+        const { webGraceMs, closeMarginMs } = app.config.get<{
+          webGraceMs: number
+          closeMarginMs: number
+        }>('lifecycle')
+        const server = await app.container.make('server')
+        const cut = setTimeout(() => server.getNodeServer()?.closeAllConnections(), webGraceMs)
+        cut.unref()
+        exitAfter(webGraceMs + closeMarginMs, 1, 'web shutdown did not finish')
         await app.terminate()
+        clearTimeout(cut)
         if (cluster.isWorker) process.exit(0)
       }
       app.listen('SIGTERM', terminate)

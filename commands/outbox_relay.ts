@@ -35,7 +35,17 @@ export default class OutboxRelay extends BaseCommand {
       await this.terminate()
       return
     }
-    this.app.terminating(() => relay.stop())
+    this.app.terminating(async () => {
+      const { exitAfter } = await import('#infrastructure/lifecycle/shutdown')
+      const { default: lifecycleConfig } = await import('#config/lifecycle')
+      // A pass in progress finishes (each publish is bounded by its own timeout); this is the backstop.
+      exitAfter(
+        lifecycleConfig.workerGraceMs + lifecycleConfig.closeMarginMs,
+        1,
+        'relay shutdown did not finish'
+      )
+      await relay.stop()
+    })
     relay.start({ immediately: true })
   }
 }

@@ -18,6 +18,7 @@ export default class ProviderMock extends BaseCommand {
 
     const server = new MockProviderServer({
       port: this.port ?? config.port,
+      host: config.host,
       latencyMs: config.latencyMs,
       errorRate: config.errorRate,
       declineRate: config.declineRate,

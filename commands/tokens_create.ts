@@ -32,7 +32,10 @@ export default class TokensCreate extends BaseCommand {
   @flags.string({ description: 'Token name shown in the dashboard', default: 'cli' })
   declare name: string
 
-  @flags.string({ description: 'Lifetime, e.g. "30 days" or "12h"; never expires when omitted' })
+  @flags.string({
+    description:
+      'Lifetime, e.g. "30 days" or "12h", or "never"; TOKEN_DEFAULT_EXPIRY (90 days) when omitted',
+  })
   declare expiresIn?: string
 
   async run() {
@@ -46,11 +49,15 @@ export default class TokensCreate extends BaseCommand {
       this.exitCode = 1
       return
     }
-    let expiresInSeconds: number | undefined
-    if (this.expiresIn !== undefined) {
+    let expiresInSeconds: number | 'never' | undefined
+    if (this.expiresIn?.trim() === 'never') {
+      expiresInSeconds = 'never'
+    } else if (this.expiresIn !== undefined) {
       expiresInSeconds = parseLifetime(this.expiresIn)
       if (expiresInSeconds === undefined) {
-        this.logger.error('--expires-in must be a positive duration like "30 days", "12h" or "90m"')
+        this.logger.error(
+          '--expires-in must be a positive duration like "30 days", "12h" or "90m", or "never"'
+        )
         this.exitCode = 1
         return
       }
@@ -64,11 +71,29 @@ export default class TokensCreate extends BaseCommand {
       this.exitCode = 1
       return
     }
-    const { secret } = await new CreateToken().handle(user, {
-      name: this.name,
-      abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
-      expiresIn: expiresInSeconds,
-    })
+    const { TokenAbilitiesNotAllowedException } = await import('#exceptions/token_exceptions')
+    let created
+    try {
+      created = await new CreateToken().handle(user, {
+        name: this.name,
+        abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
+        expiresIn: expiresInSeconds,
+      })
+    } catch (error) {
+      if (!(error instanceof TokenAbilitiesNotAllowedException)) throw error
+      this.logger.error(error.message)
+      this.exitCode = 1
+      return
+    }
+    const { secret, dropped } = created
+    if (dropped.length) {
+      // On stderr: stdout carries the token alone.
+      this.logger.logError(
+        this.logger.prepareWarning(
+          `Left out (not allowed to the ${user.role} role): ${dropped.join(', ')}`
+        )
+      )
+    }
     // The secret alone on stdout, so `$(npm run -s ace -- tokens:create …)` captures it.
     this.logger.log(secret)
   }

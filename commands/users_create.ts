@@ -34,6 +34,7 @@ export default class UsersCreate extends BaseCommand {
     }
 
     const { CreateUser } = await import('#actions/users/create_user')
+    const { cliOrigin } = await import('#infrastructure/audit/audit_origin')
     try {
       const input = await createUserValidator.validate({
         email: this.email,
@@ -41,7 +42,10 @@ export default class UsersCreate extends BaseCommand {
         role: this.role as Role,
         fullName: this.name,
       })
-      const user = await new CreateUser().handle(input)
+      const user = await new CreateUser().handle(
+        input,
+        cliOrigin(`cli:${process.env.USER ?? 'operator'}`)
+      )
       this.logger.success(`Created ${user.role} ${user.email} (${user.id})`)
     } catch (error) {
       this.exitCode = 1

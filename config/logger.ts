@@ -1,5 +1,7 @@
 import env from '#start/env'
 import { defineConfig, targets } from '@adonisjs/core/logger'
+import { tracingEnabled } from '#infrastructure/tracing/sdk'
+import { traceLogFields } from '#infrastructure/tracing/spans'
 
 /*
  * JSON lines on stdout. The HTTP layer binds a child logger carrying the
@@ -12,6 +14,8 @@ const loggerConfig = defineConfig({
       enabled: true,
       name: env.get('APP_NAME', 'payouts'),
       level: env.get('LOG_LEVEL', 'info'),
+      // Inside a traced operation every line names it: trace_id, span_id (none when tracing is off).
+      mixin: tracingEnabled() ? traceLogFields : undefined,
       transport: {
         targets: [targets.file({ destination: 1 })],
       },

@@ -33,6 +33,8 @@ const payoutsConfig = {
   /* The mock payment provider (`provider:mock`), for tests and demos. */
   mockProvider: {
     port: env.get('MOCK_PROVIDER_PORT', 4010),
+    /* Address it listens on: this host only unless set */
+    host: env.get('MOCK_PROVIDER_HOST', '127.0.0.1'),
     latencyMs: env.get('MOCK_PROVIDER_LATENCY_MS', 0),
     errorRate: rate('MOCK_PROVIDER_ERROR_RATE'),
     declineRate: rate('MOCK_PROVIDER_DECLINE_RATE'),
@@ -53,7 +55,18 @@ const payoutsConfig = {
     prefetch: env.get('WORKER_PREFETCH', 16),
     /* Prometheus /metrics of the worker process (0 turns it off) */
     metricsPort: env.get('WORKER_METRICS_PORT', 9464),
+    /* Address it listens on: this host only unless set (0.0.0.0 where a scraper or probe needs it) */
+    metricsHost: env.get('WORKER_METRICS_HOST', '127.0.0.1'),
     outboxRelayIntervalMs: env.get('OUTBOX_RELAY_INTERVAL_MS', 1000),
+  },
+  /* The sweeper of overdue and stuck payouts (docs/adr/0009). */
+  sweeper: {
+    /* 0: the worker runs no sweeper (cron runs `payouts:reconcile` instead). */
+    intervalMs: env.get('SWEEPER_INTERVAL_MS', 5000),
+    graceMs: env.get('SWEEPER_GRACE_MS', 60000),
+    newAfterMs: env.get('SWEEPER_NEW_AFTER_MS', 120000),
+    stuckAfterMs: env.get('SWEEPER_STUCK_AFTER_MS', 120000),
+    batch: env.get('SWEEPER_BATCH', 100),
   },
   startProcesses: env
     .get('START_PROCESSES', 'web,worker,provider')

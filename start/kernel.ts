@@ -8,6 +8,7 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 /* Run on every request, routed or not. */
 server.use([
+  () => import('#middleware/security_headers_middleware'),
   () => import('#middleware/method_spoofing_guard_middleware'),
   () => import('#middleware/request_id_middleware'),
   () => import('#middleware/http_metrics_middleware'),
@@ -18,6 +19,8 @@ server.use([
 /* Run on every request that matched a route. */
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
+  // JSON bodies come as text (config/bodyparser.ts): depth-checked, then parsed with exact numbers.
+  () => import('#middleware/json_body_middleware'),
   // Again once the body is parsed: a non-string `_method` in it would make shield throw.
   () => import('#middleware/method_spoofing_guard_middleware'),
   () => import('#middleware/initialize_auth_middleware'),
@@ -36,4 +39,5 @@ export const middleware = router.named({
   api: () => import('#middleware/api_middleware'),
   ability: () => import('#middleware/token_ability_middleware'),
   idempotency: () => import('#middleware/idempotency_middleware'),
+  throttle: () => import('#middleware/rate_limit_middleware'),
 })

@@ -7,11 +7,13 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import type { TokenAbility } from '#domain/roles'
+import '#start/console_routes'
 
 const SessionController = () => import('#controllers/operator/session_controller')
 const OverviewController = () => import('#controllers/operator/overview_controller')
 const UsersController = () => import('#controllers/operator/users_controller')
 const TokensController = () => import('#controllers/operator/tokens_controller')
+const UserAccessController = () => import('#controllers/operator/user_access_controller')
 const OperatorPayoutsController = () => import('#controllers/operator/payouts_controller')
 const OperatorPayoutCancellationsController = () =>
   import('#controllers/operator/payout_cancellations_controller')
@@ -47,11 +49,14 @@ router.get('/docs/assets/:file', [DocsController, 'asset'])
 router.get('/vendor/:file', [VendorAssetsController, 'show'])
 
 /* Provider callbacks: public, signed instead (no session, no CSRF, no token). */
-router.post('/webhooks/provider', [ProviderWebhooksController, 'store'])
+router
+  .post('/webhooks/provider', [ProviderWebhooksController, 'store'])
+  .use(middleware.throttle('webhook'))
 
 /*
- * JSON API. The token's ability is checked first (403 before any lookup),
- * then Idempotency-Key handling for POST, PATCH and DELETE.
+ * JSON API. The token is authenticated and rate-limited first, then its
+ * ability is checked (403 before any lookup), then Idempotency-Key handling
+ * for POST, PATCH and DELETE (a 429 never claims a key).
  */
 const token = (ability: TokenAbility) => [middleware.ability(ability), middleware.idempotency()]
 
@@ -94,7 +99,7 @@ router
   })
   .prefix('/api/v1')
   .as('api')
-  .use(middleware.api())
+  .use([middleware.api(), middleware.throttle('api')])
 
 /* Operator dashboard */
 // Ids in dashboard paths are UUIDs; anything else is the 404 page, not a database error.
@@ -154,6 +159,18 @@ router
 
     router.get('/users', [UsersController, 'index']).as('users.index')
     router.post('/users', [UsersController, 'store']).as('users.store')
+    router
+      .post('/users/:id/disable', [UserAccessController, 'disable'])
+      .where('id', uuid)
+      .as('users.disable')
+    router
+      .post('/users/:id/enable', [UserAccessController, 'enable'])
+      .where('id', uuid)
+      .as('users.enable')
+    router
+      .post('/users/:id/role', [UserAccessController, 'updateRole'])
+      .where('id', uuid)
+      .as('users.role')
     router.post('/users/:id/tokens', [TokensController, 'store']).as('tokens.store')
     router.delete('/users/:userId/tokens/:id', [TokensController, 'destroy']).as('tokens.destroy')
   })

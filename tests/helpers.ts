@@ -1,10 +1,16 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import { UserFactory } from '#database/factories/user_factory'
-import type { Role, TokenAbility } from '#domain/roles'
+import { lowestRoleFor, type Role, type TokenAbility } from '#domain/roles'
 
-/* A Bearer token secret for a fresh user holding the given abilities. */
-export async function tokenFor(abilities: (TokenAbility | '*')[], role: Role = 'viewer') {
+/*
+ * A Bearer token secret for a fresh user holding the given abilities; the
+ * user has the least role whose tokens may carry them, unless one is given.
+ */
+export async function tokenFor(
+  abilities: (TokenAbility | '*')[],
+  role: Role = lowestRoleFor(abilities)
+) {
   const user = await UserFactory.apply(role).create()
   const token = await User.accessTokens.create(user, abilities, { name: 'test' })
   return { user, token: token.value!.release() }

@@ -12,7 +12,11 @@ import { workerMetrics } from '#infrastructure/worker/metrics'
 import { ProcessPayout } from '#actions/payouts/process_payout'
 import { PayOrder, DuplicateOrderRace } from '#actions/orders/pay_order'
 import { MirrorDeadLetter } from '#actions/dead_letters/mirror_dead_letter'
+import { ReconcilePayouts } from '#actions/payouts/reconcile_payouts'
+import { SweeperLoop } from '#consumers/sweeper_loop'
+import { ConsumerControl } from '#consumers/consumer_control'
 import { isUuid } from '#domain/ids'
+import { activeTraceparent, annotateActiveSpan } from '#infrastructure/tracing/spans'
 
 /* After an unexpected failure (database down…) a message goes back to its queue after this pause. */
 const REQUEUE_AFTER_MS = 1000
@@ -27,35 +31,77 @@ const REQUEUE_AFTER_MS = 1000
 export class PayoutWorker {
   #consumers: BrokerConsumer[] = []
   #relay: OutboxRelayLoop
+  #sweeper: SweeperLoop
+  /* Operator pause of payouts.process, heartbeats and in-flight messages (the workers page). */
+  #control: ConsumerControl
 
   constructor(
     private broker: BrokerConnection,
     outbox: Outbox,
     private processPayout: ProcessPayout,
     private payOrder: PayOrder,
-    private mirror: MirrorDeadLetter
+    private mirror: MirrorDeadLetter,
+    reconcile: ReconcilePayouts
   ) {
     this.#relay = new OutboxRelayLoop(outbox, payoutsConfig.worker.outboxRelayIntervalMs)
+    this.#sweeper = new SweeperLoop(reconcile, payoutsConfig.sweeper.intervalMs)
+    this.#control = new ConsumerControl(this, {
+      name: broker.connectionName,
+      role: 'worker',
+      prefetch: payoutsConfig.worker.prefetch,
+      pausable: [TOPOLOGY.queues.process],
+    })
   }
 
   async start() {
     const prefetch = payoutsConfig.worker.prefetch
     await this.broker.connect()
     this.#consumers.push(
-      await this.broker.consume(TOPOLOGY.queues.process, (m, c) => this.onProcess(m, c), {
-        prefetch,
-      }),
       await this.broker.consume(TOPOLOGY.queues.payOrder, (m, c) => this.onPayOrder(m, c), {
         prefetch,
       }),
       await this.broker.consume(TOPOLOGY.queues.dead, (m, c) => this.onDead(m, c), { prefetch })
     )
+    // payouts.process, unless an operator paused it.
+    await this.#control.start()
     this.#relay.start()
+    this.#sweeper.start()
   }
 
   async stop() {
+    await this.#control.stop()
     await Promise.all(this.#consumers.map((consumer) => consumer.cancel()))
     await this.#relay.stop()
+    await this.#sweeper.stop()
+  }
+
+  /* Readiness: every consumer is subscribed on the broker. */
+  get consuming() {
+    return this.#consumers.length > 0 && this.#consumers.every((consumer) => consumer.attached)
+  }
+
+  consumingQueues() {
+    return this.#consumers.map((consumer) => consumer.queue)
+  }
+
+  /* Paused by an operator: the queue's consumer is cancelled; its running handlers finish. */
+  async pauseQueue(queue: string) {
+    const paused = this.#consumers.filter((consumer) => consumer.queue === queue)
+    this.#consumers = this.#consumers.filter((consumer) => consumer.queue !== queue)
+    await Promise.all(paused.map((consumer) => consumer.cancel()))
+  }
+
+  async resumeQueue(queue: string) {
+    if (queue !== TOPOLOGY.queues.process) return
+    const prefetch = payoutsConfig.worker.prefetch
+    this.#consumers.push(
+      await this.broker.consume(queue, (m, c) => this.onProcess(m, c), { prefetch })
+    )
+  }
+
+  /* After stop() outlived the shutdown grace: unacked messages go back to their queues now. */
+  async returnUnacked() {
+    await Promise.all(this.#consumers.map((consumer) => consumer.returnUnacked()))
   }
 
   protected async onProcess(message: ConsumeMessage, channel: Channel) {
@@ -69,6 +115,7 @@ export class PayoutWorker {
         payload: body!,
         traceparent: traceparentOf(message),
       })
+      annotateActiveSpan({ 'payout.id': payoutId, 'payout.outcome': outcome })
       if (outcome === 'retry_scheduled') workerMetrics.retries.inc()
       if (outcome === 'dead_lettered') {
         workerMetrics.deadLetters.inc({ reason: 'exhausted' })
@@ -124,7 +171,11 @@ export class PayoutWorker {
     const messageId = messageIdOf(message)
     let outcome: string
     try {
-      outcome = await handler(parseBody(message), messageId)
+      const body = parseBody(message)
+      outcome = await this.#control.inFlight.track(
+        { queue, messageId, payoutId: body?.payout_id },
+        () => handler(body, messageId)
+      )
     } catch (error) {
       logger.error({ err: error, queue, message_id: messageId }, 'message failed; requeued')
       workerMetrics.processed.inc({ queue, outcome: 'requeued' })
@@ -185,7 +236,8 @@ function messageIdOf(message: ConsumeMessage) {
   return `sha256:${createHash('sha256').update(message.content).digest('hex')}`
 }
 
+/* What the handler's own messages continue: the consume span when tracing, else the message's. */
 function traceparentOf(message: ConsumeMessage) {
   const value = message.properties.headers?.traceparent as unknown
-  return typeof value === 'string' ? value : undefined
+  return activeTraceparent() ?? (typeof value === 'string' ? value : undefined)
 }

@@ -3,7 +3,7 @@ import { isUuid } from '#domain/ids'
 /*
  * Who did something, as recorded on ledger rows, payout events and dead
  * letters: `user:<id>` for API clients and operators; other actors (`worker`,
- * `provider`, `cli:<name>`, `bus:…`) are plain names.
+ * `provider`, `sweeper`, `cli:<name>`, `bus:…`) are plain names.
  */
 export function userActor(userId: string) {
   return `user:${userId}`

@@ -27,6 +27,13 @@ export interface PayoutRecord {
   completedAt: Instant | null
   /* Set while the provider has accepted the payout as pending and we wait for its result. */
   awaitingProviderSince: Instant | null
+  /*
+   * When the payout should move next and the message scheduled to move it (a
+   * retry hop, a status check, a sweeper's re-dispatch); null while nothing is
+   * scheduled. Optional: only the payout store's rows carry them.
+   */
+  nextAttemptAt?: Instant | null
+  nextMessageId?: string | null
 }
 
 export type LedgerEntryType = 'deposit' | 'payout_hold' | 'payout_release' | 'order_payment'

@@ -12,6 +12,8 @@ import {
 
 const METHODS = new Set(['POST', 'PATCH', 'DELETE'])
 const VALID_KEY = /^[\x20-\x7E]{1,255}$/
+/* idempotency_keys.path is a varchar(2048). */
+const MAX_STORED_PATH = 2048
 
 /* JSON with sorted keys, so the fingerprint does not depend on key order. */
 function canonical(value: unknown): string {
@@ -43,7 +45,8 @@ export default class IdempotencyMiddleware {
 
     const ownerId = ctx.auth.use('api').getUserOrFail().id
     const method = ctx.request.method()
-    const path = ctx.request.url(true)
+    // As sent, still percent-encoded: the decoded path may hold a NUL, which PostgreSQL refuses.
+    const path = ctx.request.request.url ?? ctx.request.url(true)
     const fingerprint = createHash('sha256')
       .update(`${method}\n${path}\n${canonical(ctx.request.body())}`)
       .digest('hex')
@@ -53,7 +56,8 @@ export default class IdempotencyMiddleware {
       key,
       fingerprint,
       method,
-      path,
+      // The column keeps the path for people reading the table; the fingerprint has all of it.
+      path: path.slice(0, MAX_STORED_PATH),
       ttlHours: payoutsConfig.idempotencyTtlHours,
       staleAfterSeconds: payoutsConfig.idempotencyStaleLockSeconds,
     })

@@ -59,6 +59,10 @@ export default class Payout extends BaseModel {
   @column.dateTime()
   declare awaitingProviderSince: DateTime | null
 
+  /* W3C traceparent of the request that created it (docs/observability.md, tracing). */
+  @column()
+  declare traceparent: string | null
+
   @hasMany(() => PayoutEvent)
   declare events: HasMany<typeof PayoutEvent>
 

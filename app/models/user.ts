@@ -29,6 +29,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare role: Role
 
+  /* Set while the login is disabled: no sign-in, no session, no token. */
+  @column.dateTime()
+  declare disabledAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

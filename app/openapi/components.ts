@@ -7,6 +7,7 @@ import type {
   Response,
   Schema,
 } from '#openapi/types'
+import { RATE_LIMIT_HEADERS, TOO_MANY_REQUESTS_HEADERS } from '#openapi/rate_limit_headers'
 
 /*
  * Components shared by every feature (CONTRACT.md, "HTTP conventions" and
@@ -33,7 +34,10 @@ export const sharedComponents = {
       description:
         'An API access token from `npm run ace -- tokens:create <email> --abilities=<list or *>` ' +
         'or the dashboard. Abilities: accounts:read, accounts:write, payouts:read, ' +
-        'payouts:write, dlq:manage; `*` means all.',
+        "payouts:write, dlq:manage; `*` means all. A token can do only what its owner's role " +
+        'allows, checked on every request (viewer: accounts:read, payouts:read; operator and ' +
+        'admin: all). New tokens expire after TOKEN_DEFAULT_EXPIRY (90 days) unless created ' +
+        'with another lifetime or `never`.',
     },
   },
   schemas: {
@@ -128,10 +132,7 @@ export const sharedComponents = {
       description: 'Present when this is a stored answer to an earlier request with the same key',
       schema: { type: 'string', const: 'true' },
     },
-    RetryAfter: {
-      description: 'Seconds to wait before retrying',
-      schema: { type: 'integer', minimum: 0 },
-    },
+    ...RATE_LIMIT_HEADERS,
   },
   responses: {
     BadRequest: errorResponse(
@@ -145,6 +146,11 @@ export const sharedComponents = {
     Conflict: errorResponse(
       'E_IDEMPOTENCY_KEY_IN_USE: an earlier request with this Idempotency-Key is still running',
       { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }
+    ),
+    TooManyRequests: errorResponse(
+      'E_TOO_MANY_REQUESTS: over the rate limit (per token for the API, per source address for ' +
+        'the webhook); retry after Retry-After seconds. Never stored as an Idempotency-Key answer.',
+      TOO_MANY_REQUESTS_HEADERS
     ),
     ValidationError: errorResponse(
       'E_VALIDATION_ERROR: one entry per invalid field, with `field` and `rule`; on POST, PATCH ' +
@@ -201,7 +207,7 @@ export const listParameters = (): Reference[] => [parameterRef('Limit'), paramet
 
 export const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] })
 
-type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '422'
+type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '422' | '429'
 
 const ERROR_RESPONSES: Record<ErrorStatus, SharedResponse> = {
   '400': 'BadRequest',
@@ -210,6 +216,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, SharedResponse> = {
   '404': 'NotFound',
   '409': 'Conflict',
   '422': 'ValidationError',
+  '429': 'TooManyRequests',
 }
 
 /* The shared error responses for these statuses: `...errors('404', '422')`. */
@@ -225,17 +232,19 @@ export interface ApiOperationSpec extends Omit<Operation, 'security'> {
 }
 
 /*
- * An operation under /api/v1: Bearer security and the 401 (and 403 when it
- * needs an ability). The operation's own responses win over the shared ones.
+ * An operation under /api/v1: Bearer security, the 401 and the 429 (and 403
+ * when it needs an ability). The operation's own responses win over the shared ones.
  */
 export function apiOperation({ ability, responses, description, ...rest }: ApiOperationSpec) {
-  const needs = ability ? `Needs the \`${ability}\` ability (or \`*\`).` : 'Any valid token.'
+  const needs = ability
+    ? `Needs the \`${ability}\` ability (or \`*\`), which the token owner's role must allow.`
+    : 'Any valid token.'
   return {
     ...rest,
     description: description ? `${description}\n\n${needs}` : needs,
     security: [{ [BEARER]: [] }],
     ...(ability ? { 'x-required-ability': ability } : {}),
-    responses: { ...errors('401', ...(ability ? (['403'] as const) : [])), ...responses },
+    responses: { ...errors('401', '429', ...(ability ? (['403'] as const) : [])), ...responses },
   } satisfies Operation
 }
 

@@ -18,7 +18,8 @@ export function swaggerInitializer(documentUrl: string): string {
     url: documentUrl,
     dom_id: '#swagger-ui',
     deepLinking: true,
-    persistAuthorization: true,
+    // A bearer token typed into the page must not outlive it (localStorage would keep it).
+    persistAuthorization: false,
     layout: 'BaseLayout',
   }
   return `window.addEventListener('load', function () {

@@ -12,16 +12,57 @@ import { UUID_PATTERN } from '#domain/ids'
 
 /* ---------------------------------------------------------------- ids, text */
 
+/* C0 controls (but tab, line feed and carriage return where line breaks are allowed), DEL, C1. */
+function hasControlCharacter(value: string, lineBreaks: boolean) {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code < 0x20) {
+      if (!(lineBreaks && (code === 0x09 || code === 0x0a || code === 0x0d))) return true
+    } else if (code >= 0x7f && code <= 0x9f) {
+      return true
+    }
+  }
+  return false
+}
+
+const noControlCharactersRule = vine.createRule(
+  (value: unknown, options: { lineBreaks: boolean }, field: FieldContext) => {
+    if (typeof value !== 'string') return
+    if (hasControlCharacter(value, options.lineBreaks)) {
+      field.report(
+        options.lineBreaks
+          ? 'The {{ field }} field must not contain control characters other than tab and new line'
+          : 'The {{ field }} field must not contain control characters',
+        'no_control_characters',
+        field
+      )
+    }
+  }
+)
+
+/*
+ * Every string field starts here: NUL and other control characters are a
+ * 422 (PostgreSQL refuses NUL in text; the rest is never meant). Free text
+ * (`lineBreaks`) may hold tab and new lines.
+ */
+export const safeString = ({ lineBreaks = false }: { lineBreaks?: boolean } = {}) =>
+  vine.string().use(noControlCharactersRule({ lineBreaks }))
+
 /* A UUID (any case); `trim` first for form fields. */
 export const uuid = ({ trim = false }: { trim?: boolean } = {}) =>
-  (trim ? vine.string().trim() : vine.string()).regex(UUID_PATTERN)
+  (trim ? safeString().trim() : safeString()).regex(UUID_PATTERN)
 
 /* Free text of at most `max` characters, and at least `min` when given. */
-export const freeText = (max: number, min?: number) =>
-  (min === undefined ? vine.string() : vine.string().minLength(min)).maxLength(max)
+export const freeText = (max: number, min?: number) => {
+  const field = safeString({ lineBreaks: true })
+  return (min === undefined ? field : field.minLength(min)).maxLength(max)
+}
 
 /* A search box: trimmed, at most `max` characters. */
-export const searchText = (max: number) => vine.string().trim().maxLength(max)
+export const searchText = (max: number) => safeString().trim().maxLength(max)
+
+/* An email address as typed in a form: trimmed, at most 254 characters. */
+export const email = () => safeString().trim().email().maxLength(254)
 
 /* ------------------------------------------------------------------- lists */
 
@@ -29,7 +70,7 @@ export const searchText = (max: number) => vine.string().trim().maxLength(max)
 export const limit = () => vine.number().withoutDecimals().min(1).max(100)
 
 /* Checked for size only; the list that decodes it refuses a tampered or foreign one (422). */
-export const cursor = () => vine.string().maxLength(512)
+export const cursor = () => safeString().maxLength(512)
 
 export const pageParams = () => ({
   limit: limit().optional(),
@@ -39,8 +80,7 @@ export const pageParams = () => ({
 /* ------------------------------------------------------------------- money */
 
 export const currency = () =>
-  vine
-    .string()
+  safeString()
     .fixedLength(3)
     .regex(/^[A-Z]{3}$/)
     .use(
@@ -133,6 +173,14 @@ export function parseInstant(text: string): number {
   return Date.parse(`${date}T${trimmed}${offset}`)
 }
 
+/* Instants PostgreSQL and ISO 8601 both hold: years 0001 to 9999, in UTC. */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z')
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z')
+
+function inRange(time: number) {
+  return time >= EARLIEST && time <= LATEST
+}
+
 const instantRule = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   if (typeof value !== 'string' || Number.isNaN(parseInstant(value))) {
     field.report(
@@ -140,13 +188,18 @@ const instantRule = vine.createRule((value: unknown, _: undefined, field: FieldC
       'iso8601',
       field
     )
+  } else if (!inRange(parseInstant(value))) {
+    field.report(
+      'The {{ field }} field must be between the years 0001 and 9999 (UTC)',
+      'range',
+      field
+    )
   }
 })
 
 /* An ISO 8601 date or date-time (no zone means UTC); output: Date. */
 export const instant = () =>
-  vine
-    .string()
+  safeString()
     .use(instantRule())
     .transform((text) => new Date(parseInstant(text)))
 
@@ -154,15 +207,14 @@ export const instant = () =>
 const calendarDayRule = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   const text = typeof value === 'string' ? value : ''
   const time = Date.parse(`${text}T00:00:00Z`)
-  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== text) {
+  if (Number.isNaN(time) || !inRange(time) || new Date(time).toISOString().slice(0, 10) !== text) {
     field.report('The {{ field }} field must be a date such as 2026-01-31', 'date', field)
   }
 })
 
 /* A day (UTC) as its first or last millisecond, so "created to" includes that day; output: Date. */
 export const utcDay = (edge: 'start' | 'end') =>
-  vine
-    .string()
+  safeString()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .use(calendarDayRule())
     .transform(

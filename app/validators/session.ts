@@ -1,7 +1,8 @@
 import vine from '@vinejs/vine'
+import { email, safeString } from '#validators/rules'
 
 /* POST /login: the dashboard's sign-in form. */
 export const signInValidator = vine.create({
-  email: vine.string().trim().email().maxLength(254),
-  password: vine.string().minLength(1).maxLength(200),
+  email: email(),
+  password: safeString().minLength(1).maxLength(200),
 })

@@ -37,6 +37,9 @@ export abstract class DeadLetterActionCommand extends BaseCommand {
     const { direct } = await import('#infrastructure/database/direct')
     const { ResolveDeadLetter } = await import('#actions/dead_letters/resolve_dead_letter')
     const { ResolveDeadLetters } = await import('#actions/dead_letters/resolve_dead_letters')
+    const { audited } = await import('#infrastructure/audit/audit_log')
+    const { cliOrigin } = await import('#infrastructure/audit/audit_origin')
+    const { deadLetterResolved } = await import('#infrastructure/audit/audit_facts')
     const actor = `cli:${process.env.USER ?? 'operator'}`
 
     let done = 0
@@ -46,7 +49,7 @@ export abstract class DeadLetterActionCommand extends BaseCommand {
       const result = await bulk.handle(
         action,
         { payoutId: this.payout, errorCode: this.errorCode },
-        actor
+        cliOrigin(actor)
       )
       done = result.done.length
       for (const item of result.refused) this.logger.error(`${item.id}: ${item.message}`)
@@ -56,7 +59,11 @@ export abstract class DeadLetterActionCommand extends BaseCommand {
       for (const id of ids) {
         try {
           if (!isUuid(id)) throw new Error('not a dead letter id')
-          await direct.transaction((trx) => single[action](trx, id.toLowerCase(), actor))
+          await direct.transaction((trx) =>
+            audited(trx, cliOrigin(actor), deadLetterResolved(action), () =>
+              single[action](trx, id.toLowerCase(), actor)
+            )
+          )
           done++
         } catch (error) {
           if (

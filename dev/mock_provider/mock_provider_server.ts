@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import {
   ProviderWebhookSignature,
   SIGNATURE_HEADER,
@@ -113,7 +114,7 @@ export class MockProviderServer {
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
+      server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => {
         server.off('error', reject)
         resolve()
       })
@@ -282,12 +283,14 @@ export class MockProviderServer {
         providerReference: record.decision.providerReference,
       }
       record.payments += 1
-      void this.#deliver({
+      const event = {
         event_id: `evt_${randomUUID()}`,
         payout_id: record.payoutId,
         provider_reference: record.decision.providerReference,
         status: 'succeeded',
-      })
+      }
+      // Like a real provider, the callback carries no trace context of the payment call.
+      void context.with(ROOT_CONTEXT, () => this.#deliver(event))
     }, this.options.webhookDelayMs)
     this.#timers.add(timer)
   }

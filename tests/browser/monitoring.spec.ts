@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import { UserFactory } from '#database/factories/user_factory'
 import { DeadLetterFactory } from '#database/factories/dead_letter_factory'
+import { eventually } from '#tests/support/eventually'
 
 const CHARTS = ['throughput', 'latency', 'retries', 'queues']
 
@@ -12,8 +13,16 @@ function refreshCount(page: Page) {
   return page.evaluate<number>(REFRESH_COUNT)
 }
 
+/*
+ * Polls an expression with page.evaluate: page.waitForFunction would compile it
+ * with eval in the page, which the Content-Security-Policy forbids.
+ */
+function until(page: Page, expression: string, timeoutMs = 8000) {
+  return eventually(() => page.evaluate<boolean>(expression), timeoutMs, expression)
+}
+
 function refreshedSince(page: Page, before: number) {
-  return page.waitForFunction(`${REFRESH_COUNT} > ${before}`)
+  return until(page, `${REFRESH_COUNT} > ${before}`)
 }
 
 function setVisibility(page: Page, state: 'hidden' | 'visible') {
@@ -35,7 +44,7 @@ test.group('Browser: metrics', () => {
     browserContext.on('request', (request) => requested.push(request.url()))
 
     const page = await visit('/monitoring')
-    await page.waitForFunction(`typeof window.Chart === 'function'`)
+    await until(page, `typeof window.Chart === 'function'`)
     const charts = await page.evaluate<
       { name: string; type: string | null; points: number; width: number }[]
     >(`Array.from(document.querySelectorAll('canvas[data-chart]')).map((canvas) => {
@@ -81,7 +90,8 @@ test.group('Browser: metrics', () => {
       timeout: 8000,
     })
     await refreshed
-    await page.waitForFunction(
+    await until(
+      page,
       `document.querySelector('[data-metric="dead_letters.open"]').textContent === '${shown + 1}'`
     )
     assert.isAtLeast(await refreshCount(page), 1)

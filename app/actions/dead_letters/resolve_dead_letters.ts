@@ -3,6 +3,8 @@ import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
 import { direct } from '#infrastructure/database/direct'
 import { deadLetterQuery, type DeadLetterFilter } from '#queries/dead_letters/dead_letter_query'
 import { BusinessRefusal } from '#exceptions/business_refusal'
+import { audited, type AuditOrigin } from '#infrastructure/audit/audit_log'
+import { deadLetterResolved } from '#infrastructure/audit/audit_facts'
 
 export interface BulkResult {
   done: string[]
@@ -12,13 +14,14 @@ export interface BulkResult {
 /*
  * Replays or discards every open dead letter matching a filter, each in its
  * own transaction: one that cannot go (funds now short, payout already
- * settled) is reported and the others still proceed.
+ * settled) is reported and the others still proceed. Each is audited in
+ * its own transaction, as `origin`.
  */
 @inject()
 export class ResolveDeadLetters {
   constructor(private single: ResolveDeadLetter) {}
 
-  async handle(action: 'replay' | 'discard', filter: DeadLetterFilter, actor: string) {
+  async handle(action: 'replay' | 'discard', filter: DeadLetterFilter, origin: AuditOrigin) {
     const rows = await deadLetterQuery({ ...filter, status: 'open' })
       .select('id')
       .orderBy('created_at', 'asc')
@@ -26,7 +29,11 @@ export class ResolveDeadLetters {
     const result: BulkResult = { done: [], refused: [] }
     for (const { id } of rows) {
       try {
-        await direct.transaction((trx) => this.single[action](trx, id, actor))
+        await direct.transaction((trx) =>
+          audited(trx, origin, deadLetterResolved(action), () =>
+            this.single[action](trx, id, origin.actor)
+          )
+        )
         result.done.push(id)
       } catch (error) {
         if (!(error instanceof BusinessRefusal)) throw error

@@ -4,6 +4,7 @@ import type { Channel } from 'amqplib'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 import { withTimeout } from '#infrastructure/support/with_timeout'
+import { summarizeSweeper, type SweeperSummary } from '#queries/payouts/sweeper_summary'
 
 export const WINDOW_MINUTES = 60
 
@@ -47,6 +48,8 @@ export interface MetricsSnapshot {
   dead_letters: { open: number }
   outbox: { pending: number; oldest_age_seconds: number | null }
   queues: QueuesSnapshot
+  /* Overdue retries, stuck payouts and what the sweeper did (docs/adr/0009). */
+  sweeper: SweeperSummary
 }
 
 const QUEUES: Pick<QueueDepth, 'name' | 'kind'>[] = [
@@ -77,12 +80,13 @@ export class CollectMetrics {
   constructor(private broker: BrokerConnection) {}
 
   async handle(): Promise<MetricsSnapshot> {
-    const [minutes, overall, deadLetters, outbox, queues] = await Promise.all([
+    const [minutes, overall, deadLetters, outbox, queues, sweeper] = await Promise.all([
       this.perMinute(),
       this.overallTiming(),
       this.openDeadLetters(),
       this.outboxLag(),
       this.queueDepths(),
+      summarizeSweeper(WINDOW_MINUTES),
     ])
     const count = (key: 'created' | 'completed' | 'failed' | 'retries') =>
       minutes.map((row) => Number(row[key]))
@@ -110,6 +114,7 @@ export class CollectMetrics {
       dead_letters: { open: deadLetters },
       outbox,
       queues,
+      sweeper,
     }
   }
 

@@ -8,6 +8,11 @@ import type { Transaction } from '#infrastructure/database/direct'
 import { Outbox } from '#infrastructure/outbox/outbox'
 import { insertPayout } from '#infrastructure/payouts/payout_store'
 import { payoutMetrics } from '#infrastructure/payouts/metrics'
+import {
+  annotateActiveSpan,
+  payoutAttributes,
+  producingTraceparent,
+} from '#infrastructure/tracing/spans'
 import { payoutJson } from '#transformers/payout_transformer'
 import { InsufficientFundsException } from '#exceptions/account_exceptions'
 
@@ -58,9 +63,13 @@ export class CreatePayout {
       awaitingProviderSince: null,
     }
 
+    // One trace context for the payout and its messages (see docs/observability.md).
+    const traceparent = producingTraceparent()
+    annotateActiveSpan(payoutAttributes(payout))
     const written = await insertPayout(trx, {
       payout,
       createdBy: actor,
+      traceparent,
       hold: {
         accountId: account.id,
         type: 'payout_hold',
@@ -74,11 +83,13 @@ export class CreatePayout {
           exchange: EXCHANGES.events,
           routingKey: EVENTS.payoutCreated,
           payload: payoutJson(payout),
+          headers: { traceparent },
         },
         {
           exchange: EXCHANGES.commands,
           routingKey: COMMANDS.processPayout,
           payload: { payout_id: payout.id },
+          headers: { traceparent },
         },
       ],
     })

@@ -11,6 +11,7 @@ import {
   type StatusChange,
 } from '#infrastructure/payouts/payout_store'
 import { payoutMetrics } from '#infrastructure/payouts/metrics'
+import { annotateActiveSpan, payoutAttributes } from '#infrastructure/tracing/spans'
 import { payoutJson } from '#transformers/payout_transformer'
 import { InsufficientFundsException } from '#exceptions/account_exceptions'
 
@@ -41,6 +42,7 @@ export class PayoutTransitions {
     assertMove(from, to)
     const payout = await changeStatus(trx, payoutId, from, to, options)
     if (!payout) return null
+    annotateActiveSpan(payoutAttributes(payout))
 
     const effect = ledgerEffect(from, to)
     if (effect) {

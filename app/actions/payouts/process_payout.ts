@@ -14,10 +14,12 @@ import {
   markAwaitingProvider,
   recordPayoutEvent,
   startNextAttempt,
+  startStatusCheck,
 } from '#infrastructure/payouts/payout_store'
 import { PayoutTransitions } from '#actions/payouts/payout_transitions'
+import { NextStep } from '#actions/payouts/next_step'
 import { ProviderClient, type PayResult } from '#infrastructure/provider/provider_client'
-import { retryQueueFor, TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
 
 export const PROCESS_CONSUMER = 'payouts.process'
 
@@ -65,7 +67,8 @@ export class ProcessPayout {
     private transitions: PayoutTransitions,
     private outbox: Outbox,
     private provider: ProviderClient,
-    private inbox: Inbox
+    private inbox: Inbox,
+    private nextStep: NextStep
   ) {}
 
   async handle(message: ProcessMessage): Promise<ProcessOutcome> {
@@ -107,22 +110,24 @@ export class ProcessPayout {
   protected async startAttempt(message: ProcessMessage) {
     return direct.transaction(async (trx) => {
       const payout = await lockPayout(trx, message.payoutId)
-      if (payout?.status === 'NEW') {
+      // The payout waits for another message (the sweeper re-dispatched this step): a stale copy.
+      const superseded = payout?.nextMessageId && payout.nextMessageId !== message.messageId
+      if (payout?.status === 'NEW' && !superseded) {
         return this.transitions.move(trx, payout.id, 'NEW', 'PROCESSING', {
           actor: 'worker',
           countAttempt: true,
           attemptMessageId: message.messageId,
         })
       }
-      if (payout?.status === 'PROCESSING' && payout.awaitingProviderSince) {
+      if (payout?.status === 'PROCESSING' && payout.awaitingProviderSince && !superseded) {
         // A status check of an accepted payout: not a new attempt.
-        return payout
+        return startStatusCheck(trx, payout.id)
       }
-      if (payout?.status === 'PROCESSING') {
+      if (payout?.status === 'PROCESSING' && !superseded) {
         // A redelivery (or concurrent duplicate) of the current attempt's message is not a new attempt.
         return startNextAttempt(trx, payout.id, message.messageId)
       }
-      // Unknown, already final, canceled or failed: a stale message. Nothing to do.
+      // Unknown, already final, canceled, failed or superseded: a stale message. Nothing to do.
       await this.inbox.mark(trx, PROCESS_CONSUMER, message.messageId)
       if (!payout)
         logger.warn({ payout_id: message.payoutId }, 'payout.process for an unknown payout')
@@ -226,25 +231,10 @@ export class ProcessPayout {
       delay_ms: delayMs,
       ...(outcomeUnknown ? { provider_outcome: 'unknown' } : {}),
     })
-    await this.stageRedelivery(trx, payout, message, delayMs)
-  }
-
-  /* payout.process again after delayMs, by a per-message TTL on a delay queue. */
-  protected async stageRedelivery(
-    trx: Transaction,
-    payout: PayoutRecord,
-    message: ProcessMessage,
-    delayMs: number
-  ) {
-    await this.outbox.stage(trx, [
-      {
-        exchange: '',
-        routingKey: retryQueueFor(delayMs, payoutsConfig.retry.baseMs),
-        payload: { payout_id: payout.id },
-        headers: message.traceparent ? { traceparent: message.traceparent } : {},
-        expirationMs: Math.max(delayMs, 1),
-      },
-    ])
+    await this.nextStep.later(trx, payout.id, delayMs, {
+      attempt: payout.attempts + 1,
+      traceparent: message.traceparent,
+    })
   }
 
   /* The next status check of an accepted payout, through the same delay queues as retries. */
@@ -255,7 +245,10 @@ export class ProcessPayout {
     waitingSinceMs: number
   ) {
     const delayMs = statusCheckDelay(Date.now() - waitingSinceMs, payoutsConfig.retry)
-    await this.stageRedelivery(trx, payout, message, delayMs)
+    await this.nextStep.later(trx, payout.id, delayMs, {
+      attempt: payout.attempts,
+      traceparent: message.traceparent,
+    })
   }
 
   /* The exhausted work goes to payouts.dead, where the worker mirrors it for operators. */

@@ -1,24 +1,39 @@
 import User from '#models/user'
-import type { TokenAbility } from '#domain/roles'
+import securityConfig from '#config/security'
+import { capAbilities, TOKEN_ABILITIES, type TokenAbility } from '#domain/roles'
+import { TokenAbilitiesNotAllowedException } from '#exceptions/token_exceptions'
 
 export interface CreateTokenInput {
   name: string
   abilities: (TokenAbility | '*')[]
-  /* Lifetime, e.g. '30 days' or milliseconds; none means it never expires. */
-  expiresIn?: string | number
+  /*
+   * Lifetime, e.g. '30 days' or seconds; 'never' for a token that does not
+   * expire; when left out, TOKEN_DEFAULT_EXPIRY.
+   */
+  expiresIn?: string | number | 'never'
 }
 
 /*
- * Issues an API access token for a user. Only a hash is stored: the returned
+ * Issues an API access token for a user. Its abilities are those asked for
+ * that the user's role allows (a viewer's `*` is the viewer's abilities);
+ * nothing allowed at all is refused. Only a hash is stored: the returned
  * secret is shown once and cannot be recovered.
  */
 export class CreateToken {
   async handle(user: User, input: CreateTokenInput) {
-    const abilities = input.abilities.includes('*') ? ['*'] : [...new Set(input.abilities)]
-    const token = await User.accessTokens.create(user, abilities, {
-      name: input.name,
-      expiresIn: input.expiresIn,
-    })
-    return { token, secret: token.value!.release() }
+    const abilities = capAbilities(user.role, input.abilities)
+    if (abilities.length === 0) throw new TokenAbilitiesNotAllowedException(user.role)
+    const expiresIn =
+      input.expiresIn === 'never'
+        ? undefined
+        : (input.expiresIn ?? securityConfig.tokenDefaultExpiry)
+    const token = await User.accessTokens.create(user, abilities, { name: input.name, expiresIn })
+    const dropped = expand(input.abilities).filter((a) => !expand(abilities).includes(a))
+    return { token, secret: token.value!.release(), abilities, dropped }
   }
+}
+
+/* The abilities a list stands for (`*` is all of them). */
+function expand(abilities: readonly string[]): readonly string[] {
+  return abilities.includes('*') ? TOKEN_ABILITIES : abilities
 }

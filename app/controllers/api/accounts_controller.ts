@@ -8,6 +8,7 @@ import { accountBalanceAt } from '#infrastructure/ledger/ledger'
 import { direct } from '#infrastructure/database/direct'
 import { formatAmount } from '#domain/money'
 import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
+import { accountCreated } from '#infrastructure/audit/audit_facts'
 import { uuidParam } from '#controllers/api/support/params'
 import { AccountNotFoundException } from '#exceptions/account_exceptions'
 
@@ -25,7 +26,7 @@ export default class AccountsController {
   async store(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(createAccountValidator)
     const account = { externalRef: input.external_ref, currency: input.currency }
-    await idempotentResponse(ctx, 201, this.createAccount, account, accountJson)
+    await idempotentResponse(ctx, 201, this.createAccount, account, accountJson, accountCreated)
   }
 
   /* GET /api/v1/accounts/:id */

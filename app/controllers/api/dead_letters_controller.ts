@@ -7,6 +7,7 @@ import { listDeadLettersValidator } from '#validators/dead_letter'
 import { listJson, pageRequest, paginate } from '#queries/support/cursor'
 import { deadLetterJson } from '#transformers/dead_letter_transformer'
 import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
+import { deadLetterResolved } from '#infrastructure/audit/audit_facts'
 import { uuidParam } from '#controllers/api/support/params'
 import { jsonBody } from '#controllers/api/support/json_body'
 import { actorOf } from '#controllers/api/support/params'
@@ -19,15 +20,15 @@ export default class DeadLettersController {
   /* GET /api/v1/dead-letters */
   async index({ request, response }: HttpContext) {
     const input = await listDeadLettersValidator.validate(request.qs())
-    const query = deadLetterQuery({
+    const filter = {
       status: input.status,
       payoutId: input.payout_id,
       accountId: input.account_id,
       errorCode: input.error_code,
       createdFrom: input.created_from,
       createdTo: input.created_to,
-    })
-    const page = await paginate(query, pageRequest(input), 'dead_letters')
+    }
+    const page = await paginate(deadLetterQuery(filter), pageRequest(input), 'dead_letters', filter)
     return jsonBody(response, listJson(page, deadLetterJson))
   }
 
@@ -45,7 +46,14 @@ export default class DeadLettersController {
       actor: actorOf(ctx),
       resolution: 'replay' as const,
     }
-    await idempotentResponse(ctx, 200, this.resolver, replay, deadLetterJson)
+    await idempotentResponse(
+      ctx,
+      200,
+      this.resolver,
+      replay,
+      deadLetterJson,
+      deadLetterResolved('replay')
+    )
   }
 
   /* POST /api/v1/dead-letters/:id/discard */
@@ -55,6 +63,13 @@ export default class DeadLettersController {
       actor: actorOf(ctx),
       resolution: 'discard' as const,
     }
-    await idempotentResponse(ctx, 200, this.resolver, discard, deadLetterJson)
+    await idempotentResponse(
+      ctx,
+      200,
+      this.resolver,
+      discard,
+      deadLetterJson,
+      deadLetterResolved('discard')
+    )
   }
 }

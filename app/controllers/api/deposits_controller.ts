@@ -4,6 +4,7 @@ import { PostDeposit } from '#actions/accounts/post_deposit'
 import { postDepositValidator } from '#validators/account'
 import { transactionJson } from '#transformers/account_transformer'
 import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
+import { depositPosted } from '#infrastructure/audit/audit_facts'
 import { actorOf, uuidParam } from '#controllers/api/support/params'
 import { accountCurrency } from '#infrastructure/ledger/account_currency'
 import { AccountNotFoundException } from '#exceptions/account_exceptions'
@@ -27,8 +28,13 @@ export default class DepositsController {
       reference: input.reference ?? null,
       actor: actorOf(ctx),
     }
-    await idempotentResponse(ctx, 201, this.postDeposit, deposit, (entry) =>
-      transactionJson(entry, account.currency)
+    await idempotentResponse(
+      ctx,
+      201,
+      this.postDeposit,
+      deposit,
+      (entry) => transactionJson(entry, account.currency),
+      depositPosted
     )
   }
 }

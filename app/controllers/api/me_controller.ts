@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { capAbilities } from '#domain/roles'
 
 export default class MeController {
-  /* GET /api/v1/me — who the token belongs to and what it may do. */
+  /* GET /api/v1/me — who the token belongs to and what it may do (capped by the role). */
   async show({ auth }: HttpContext) {
     const user = auth.use('api').getUserOrFail()
     const token = user.currentAccessToken!
@@ -11,7 +12,7 @@ export default class MeController {
       role: user.role,
       token: {
         name: token.name,
-        abilities: token.abilities,
+        abilities: capAbilities(user.role, token.abilities),
         expires_at: token.expiresAt ? token.expiresAt.toISOString() : null,
       },
     }

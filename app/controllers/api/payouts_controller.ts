@@ -13,6 +13,7 @@ import {
 import { listJson, pageRequest } from '#queries/support/cursor'
 import { payoutJson, payoutWithEventsJson } from '#transformers/payout_transformer'
 import { idempotentResponse } from '#infrastructure/idempotency/idempotent_response'
+import { payoutCreated, payoutEdited } from '#infrastructure/audit/audit_facts'
 import { uuidParam } from '#controllers/api/support/params'
 import { jsonBody } from '#controllers/api/support/json_body'
 import { PayoutNotFoundException } from '#exceptions/payout_exceptions'
@@ -50,7 +51,7 @@ export default class PayoutsController {
       comment: input.comment ?? null,
       actor: actorOf(ctx),
     }
-    await idempotentResponse(ctx, 201, this.createPayout, payout, payoutJson)
+    await idempotentResponse(ctx, 201, this.createPayout, payout, payoutJson, payoutCreated)
   }
 
   /* GET /api/v1/payouts */
@@ -92,6 +93,6 @@ export default class PayoutsController {
       recipientDetails: input.recipient_details,
       actor: actorOf(ctx),
     }
-    await idempotentResponse(ctx, 200, this.updatePayout, update, payoutJson)
+    await idempotentResponse(ctx, 200, this.updatePayout, update, payoutJson, payoutEdited(id))
   }
 }

@@ -5,14 +5,17 @@ import Account from '#models/account'
 import { PostDeposit } from '#actions/accounts/post_deposit'
 import { postDepositValidator } from '#validators/account'
 import { formatAmount } from '#domain/money'
-import { userActor } from '#domain/actors'
+import { audited } from '#infrastructure/audit/audit_log'
+import { dashboardOrigin } from '#infrastructure/audit/audit_origin'
+import { depositPosted } from '#infrastructure/audit/audit_facts'
 
 @inject()
 export default class AccountDepositsController {
   constructor(private postDeposit: PostDeposit) {}
 
   /* POST /accounts/:id/deposits — recorded with the operator as the actor */
-  async store({ auth, bouncer, params, request, response, session }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { bouncer, params, request, response, session } = ctx
     await bouncer.authorize('actOnPayouts')
     const account = await Account.findOrFail(params.id)
     const input = await request.validateUsing(postDepositValidator, {
@@ -23,9 +26,11 @@ export default class AccountDepositsController {
       account,
       amount,
       reference: input.reference ?? null,
-      actor: userActor(auth.getUserOrFail().id),
+      actor: dashboardOrigin(ctx).actor,
     }
-    const entry = await direct.singleStatement((trx) => this.postDeposit.handle(trx, deposit))
+    const entry = await direct.transaction((trx) =>
+      audited(trx, dashboardOrigin(ctx), depositPosted, () => this.postDeposit.handle(trx, deposit))
+    )
     const money = (minor: bigint) => `${formatAmount(minor, account.currency)} ${account.currency}`
     session.flash(
       'success',

@@ -8,7 +8,9 @@ import { filterDeadLettersValidator } from '#validators/dead_letter'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { uuidParam } from '#controllers/api/support/params'
 import { deadLetterFilterOf, filledFields } from '#controllers/operator/support/dead_letter_filter'
-import { userActor } from '#domain/actors'
+import { audited } from '#infrastructure/audit/audit_log'
+import { dashboardOrigin } from '#infrastructure/audit/audit_origin'
+import { deadLetterResolved } from '#infrastructure/audit/audit_facts'
 
 type Verb = 'replay' | 'discard'
 
@@ -46,15 +48,17 @@ export default class DeadLetterResolutionsController {
     return this.resolveMatching(ctx, 'discard')
   }
 
-  protected async resolveOne(
-    { auth, bouncer, params, response, session }: HttpContext,
-    verb: Verb
-  ) {
+  protected async resolveOne(ctx: HttpContext, verb: Verb) {
+    const { bouncer, params, response, session } = ctx
     await bouncer.authorize('manageDeadLetters')
     const id = uuidParam(params.id)
     try {
-      const actor = userActor(auth.getUserOrFail().id)
-      const letter = await direct.transaction((trx) => this.single[verb](trx, id, actor))
+      const origin = dashboardOrigin(ctx)
+      const letter = await direct.transaction((trx) =>
+        audited(trx, origin, deadLetterResolved(verb), () =>
+          this.single[verb](trx, id, origin.actor)
+        )
+      )
       session.flash('success', resolvedMessage(letter, verb))
     } catch (error) {
       if (!(error instanceof BusinessRefusal)) throw error
@@ -64,17 +68,11 @@ export default class DeadLetterResolutionsController {
     return response.redirect().withQs().back(`/dead-letters/${id}`)
   }
 
-  protected async resolveMatching(
-    { auth, bouncer, request, response, session }: HttpContext,
-    verb: Verb
-  ) {
+  protected async resolveMatching(ctx: HttpContext, verb: Verb) {
+    const { bouncer, request, response, session } = ctx
     await bouncer.authorize('manageDeadLetters')
     const input = await filterDeadLettersValidator.validate(filledFields(request.body()))
-    const result = await this.bulk.handle(
-      verb,
-      deadLetterFilterOf(input),
-      userActor(auth.getUserOrFail().id)
-    )
+    const result = await this.bulk.handle(verb, deadLetterFilterOf(input), dashboardOrigin(ctx))
     session.flash(flashKind(result), bulkMessage(result, verb))
     return response.redirect().withQs().back('/dead-letters')
   }

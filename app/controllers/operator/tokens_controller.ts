@@ -11,12 +11,22 @@ export default class TokensController {
   async store({ bouncer, params, request, response, session }: HttpContext, action: CreateToken) {
     await bouncer.authorize('manageUsers')
     const user = await User.findOrFail(uuidParam(params.id))
-    const { name, abilities, expiresInDays } = await request.validateUsing(createTokenValidator)
-    const { token, secret } = await action.handle(user, {
-      name,
-      abilities,
-      expiresIn: expiresInDays ? `${expiresInDays} days` : undefined,
+    const input = await request.validateUsing(createTokenValidator)
+    const { token, secret, dropped } = await action.handle(user, {
+      name: input.name,
+      abilities: input.abilities,
+      expiresIn: input.neverExpires
+        ? 'never'
+        : input.expiresInDays
+          ? `${input.expiresInDays} days`
+          : undefined,
     })
+    if (dropped.length) {
+      session.flash(
+        'warning',
+        `Left out, not allowed to the ${user.role} role: ${dropped.join(', ')}`
+      )
+    }
     // Shown on the next page only: the database keeps a hash, never the secret.
     session.flash('newToken', { secret, name: token.name, userId: user.id, email: user.email })
     return response.redirect().toPath(`/users#user-${user.id}`)

@@ -2,8 +2,10 @@ import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { CreateUser } from '#actions/users/create_user'
+import { dashboardOrigin } from '#infrastructure/audit/audit_origin'
 import { createUserValidator } from '#validators/user'
 import { ROLES, TOKEN_ABILITIES } from '#domain/roles'
+import securityConfig from '#config/security'
 
 @inject()
 export default class UsersController {
@@ -17,13 +19,15 @@ export default class UsersController {
       users: users.map((user, index) => ({ user, tokens: tokens[index] })),
       roles: ROLES,
       abilities: ['*', ...TOKEN_ABILITIES],
+      defaultExpiry: securityConfig.tokenDefaultExpiry,
     })
   }
 
-  async store({ bouncer, request, response, session }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { bouncer, request, response, session } = ctx
     await bouncer.authorize('manageUsers')
     const input = await request.validateUsing(createUserValidator)
-    const user = await this.createUser.handle(input)
+    const user = await this.createUser.handle(input, dashboardOrigin(ctx))
     session.flash('success', `User ${user.email} created with the ${user.role} role`)
     return response.redirect().toPath('/users')
   }

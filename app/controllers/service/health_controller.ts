@@ -4,7 +4,7 @@ import healthConfig from '#config/health'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { DatabaseProbe } from '#infrastructure/health/database_probe'
 
-type Check = { status: 'ok' } | { status: 'error'; message: string }
+type Check = { status: 'ok' } | { status: 'error' }
 
 @inject()
 export default class HealthController {
@@ -18,12 +18,16 @@ export default class HealthController {
     return { status: 'ok' }
   }
 
-  /* GET /health/ready: PostgreSQL and RabbitMQ both reachable, else 503 naming the failure. */
-  async ready({ response }: HttpContext) {
+  /*
+   * GET /health/ready: PostgreSQL and RabbitMQ both reachable, else 503
+   * naming the dependency that failed. Its error text goes to the log only:
+   * it can carry host names, users and versions.
+   */
+  async ready({ response, logger }: HttpContext) {
     const timeoutMs = healthConfig.timeoutMs
     const [database, rabbitmq] = await Promise.all([
-      check(() => this.database.ping(timeoutMs)),
-      check(() => this.broker.ping(timeoutMs)),
+      check('database', () => this.database.ping(timeoutMs), logger),
+      check('rabbitmq', () => this.broker.ping(timeoutMs), logger),
     ])
     const ok = database.status === 'ok' && rabbitmq.status === 'ok'
     return response
@@ -32,11 +36,16 @@ export default class HealthController {
   }
 }
 
-async function check(probe: () => Promise<void>): Promise<Check> {
+async function check(
+  dependency: string,
+  probe: () => Promise<void>,
+  logger: HttpContext['logger']
+): Promise<Check> {
   try {
     await probe()
     return { status: 'ok' }
   } catch (error) {
-    return { status: 'error', message: (error as Error).message }
+    logger.warn({ err: error, dependency }, 'readiness check failed')
+    return { status: 'error' }
   }
 }

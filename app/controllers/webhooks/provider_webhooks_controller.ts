@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import { ApplyProviderResult } from '#actions/payouts/apply_provider_result'
 import { direct } from '#infrastructure/database/direct'
+import { inPayoutTrace } from '#infrastructure/tracing/payout_trace'
 import { receiveProviderEventValidator } from '#validators/provider_webhook'
 import {
   ProviderWebhookSignature,
@@ -22,7 +23,9 @@ export default class ProviderWebhooksController {
       throw new InvalidWebhookSignatureException()
     }
     const event = await request.validateUsing(receiveProviderEventValidator)
-    const applied = await direct.transaction((trx) => this.applyProviderResult.handle(trx, event))
+    const applied = await inPayoutTrace(event.payout_id, 'provider webhook apply', () =>
+      direct.transaction((trx) => this.applyProviderResult.handle(trx, event))
+    )
     return { received: true, applied }
   }
 }

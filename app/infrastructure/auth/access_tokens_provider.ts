@@ -17,6 +17,7 @@ const LAST_USED_RESOLUTION_MS = 60_000
  * The framework's database token provider, with four changes to verify():
  * - the token and its owner are read in ONE query (the owner row rides along
  *   as JSON and is handed to the user provider, see TokenOwnerUserProvider);
+ *   a disabled owner's tokens are not found at all;
  * - a row read once is kept in tokenCache, so a known token costs no query
  *   until a trigger's NOTIFY says tokens or users changed (the secret and
  *   expiry are still checked on every request; a cached row that fails them
@@ -79,7 +80,7 @@ export class ThrottledAccessTokensProvider<
     const result = await direct.rawQuery(
       `SELECT t.*, to_jsonb(u.*) AS owner
          FROM ${this.table} t JOIN users u ON u.id = t.tokenable_id
-        WHERE t.id = ? AND t.type = ? LIMIT 1`,
+        WHERE t.id = ? AND t.type = ? AND u.disabled_at IS NULL LIMIT 1`,
       [identifier, this.type]
     )
     return result.rows[0] as TokenRow | undefined

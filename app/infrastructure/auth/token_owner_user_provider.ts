@@ -21,7 +21,7 @@ export class TokenOwnerUserProvider<
     const model = await this.getModel()
     // JSON carries timestamps as text; the model's date columns expect Date objects from the driver.
     const row = { ...owner }
-    for (const column of ['created_at', 'updated_at']) {
+    for (const column of ['created_at', 'updated_at', 'disabled_at']) {
       if (typeof row[column] === 'string') row[column] = new Date(row[column] as string)
     }
     const user = model.$createFromAdapterResult(row) as InstanceType<UserModel>

@@ -4,6 +4,8 @@ import { IdempotencyStore, type Claim } from '#infrastructure/idempotency/idempo
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { apiError } from '#exceptions/api_error'
 import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
+import { audited, type AuditSpec } from '#infrastructure/audit/audit_log'
+import { apiOrigin } from '#infrastructure/audit/audit_origin'
 
 /* A use case that writes: it runs inside the transaction it is given. */
 export interface WriteAction<Input, Result> {
@@ -22,7 +24,7 @@ const store = new IdempotencyStore()
 /*
  * The answer of an API write, in one straight line:
  *   1. open the transaction (see `opener`);
- *   2. run the action in it;
+ *   2. run the action in it, with its audit_log row when `audit` is given;
  *   3. render the result (a transformer) to the bytes of the answer;
  *   4. with an Idempotency-Key: store those bytes under the request's claim,
  *      in the same transaction, so the answer commits with the effect;
@@ -37,16 +39,20 @@ export async function idempotentResponse<Input, Result>(
   status: number,
   action: WriteAction<Input, Result>,
   input: Input,
-  render: (result: Result) => unknown
+  render: (result: Result) => unknown,
+  audit?: AuditSpec<Result, any>
 ) {
   const claim = ctx.idempotency
   let body: string
   try {
     body = await opener(
       action,
-      claim
+      claim,
+      audit
     )(async (trx) => {
-      const json = JSON.stringify(render(await action.handle(trx, input)))
+      const run = () => action.handle(trx, input)
+      const result = audit ? await audited(trx, apiOrigin(ctx), audit, run) : await run()
+      const json = JSON.stringify(render(result))
       if (claim) await store.seal(trx, claim, status, json)
       return json
     })
@@ -61,13 +67,13 @@ export async function idempotentResponse<Input, Result>(
 
 /*
  * A real transaction, except for an action that writes exactly one statement
- * (`static singleStatement = true`) on a request without a key: that
+ * (`static singleStatement = true`) on a request without a key or audit: that
  * statement is atomic alone, and BEGIN and COMMIT would be two more round
  * trips (docs/adr/0008).
  */
-function opener(action: object, claim: Claim | undefined) {
+function opener(action: object, claim: Claim | undefined, audit: object | undefined) {
   const single = (action.constructor as { singleStatement?: boolean }).singleStatement
-  return single && !claim ? direct.singleStatement : direct.transaction
+  return single && !claim && !audit ? direct.singleStatement : direct.transaction
 }
 
 /* Retryable with the same key (CONTRACT.md), so never stored. */

@@ -16,6 +16,7 @@ export const outboxMetrics = {
   }),
   pending: new Gauge({
     name: 'outbox_messages_pending',
+    aggregator: 'max',
     help: 'Outbox messages not yet published',
     registers: [metricsRegistry],
     async collect() {
@@ -25,6 +26,7 @@ export const outboxMetrics = {
   }),
   oldestPendingAge: new Gauge({
     name: 'outbox_oldest_pending_age_seconds',
+    aggregator: 'max',
     help: 'Age of the oldest unpublished outbox message, 0 when none',
     registers: [metricsRegistry],
     async collect() {

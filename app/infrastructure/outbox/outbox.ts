@@ -3,6 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import { direct, type SqlClient, type Transaction } from '#infrastructure/database/direct'
 import { outboxMetrics } from '#infrastructure/outbox/metrics'
 import { instant } from '#infrastructure/database/clock'
+import { withTraceparent } from '#infrastructure/tracing/spans'
 
 /* What the outbox needs from the broker: a publish that resolves once confirmed. */
 export interface ConfirmedPublisher {
@@ -220,7 +221,7 @@ export function outboxInsertSql(
           exchange: message.exchange,
           routing_key: message.routingKey,
           payload: message.payload,
-          headers: message.headers ?? {},
+          headers: withTraceparent(message.headers),
           expiration_ms: message.expirationMs ?? null,
         }))
       ),

@@ -57,7 +57,9 @@ export class OutboxRelayLoop {
 
   async #scheduledPass() {
     try {
-      this.options.onPass?.(await this.pass())
+      // Not `onPass?.(await this.pass())`: without onPass that would skip the pass itself.
+      const published = await this.pass()
+      this.options.onPass?.(published)
     } catch (error) {
       logger.warn({ err: error }, 'outbox relay pass failed; next pass retries')
     }

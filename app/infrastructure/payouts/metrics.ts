@@ -2,6 +2,8 @@ import { Counter, Gauge } from 'prom-client'
 import db from '@adonisjs/lucid/services/db'
 import { metricsRegistry } from '#infrastructure/metrics/registry'
 import { sampled } from '#infrastructure/metrics/sampled'
+import { direct } from '#infrastructure/database/direct'
+import { readSweepBacklog, type SweepBacklog } from '#infrastructure/payouts/sweep_sql'
 
 /* Payouts the provider accepted as pending and has not settled yet (both gauges, one query). */
 const awaiting = sampled(
@@ -15,6 +17,25 @@ const awaiting = sampled(
   },
   { waiting: 0, oldest: 0 }
 )
+
+/* What the sweeper has to do (docs/adr/0009): all four gauges from one query. */
+const backlog = sampled<SweepBacklog>(() => readSweepBacklog(direct), {
+  overdue: 0,
+  overdueOldestSeconds: 0,
+  stuck: 0,
+  stuckOldestSeconds: 0,
+})
+
+function backlogGauge(name: string, help: string, read: (value: SweepBacklog) => number) {
+  return new Gauge({
+    name,
+    help,
+    registers: [metricsRegistry],
+    async collect() {
+      this.set(read(await backlog()))
+    },
+  })
+}
 
 export const payoutMetrics = {
   created: new Counter({
@@ -37,6 +58,7 @@ export const payoutMetrics = {
   }),
   awaitingProvider: new Gauge({
     name: 'payouts_awaiting_provider',
+    aggregator: 'max',
     help: 'PROCESSING payouts the provider accepted as pending and has not settled yet',
     registers: [metricsRegistry],
     async collect() {
@@ -44,8 +66,35 @@ export const payoutMetrics = {
       this.set(waiting)
     },
   }),
+  retriesOverdue: backlogGauge(
+    'payouts_retries_overdue',
+    'Scheduled retries and status checks later than the sweeper grace (their message was lost)',
+    (value) => value.overdue
+  ),
+  retriesOverdueOldest: backlogGauge(
+    'payouts_retries_overdue_oldest_seconds',
+    'How far past its due time the most overdue retry is, 0 when none',
+    (value) => value.overdueOldestSeconds
+  ),
+  stuck: backlogGauge(
+    'payouts_stuck',
+    'Open payouts with nothing scheduled and no progress beyond the sweeper thresholds',
+    (value) => value.stuck
+  ),
+  stuckOldest: backlogGauge(
+    'payouts_stuck_oldest_seconds',
+    'How long the longest-stuck payout has not moved, 0 when none',
+    (value) => value.stuckOldestSeconds
+  ),
+  sweeperActions: new Counter({
+    name: 'sweeper_actions_total',
+    help: 'What the sweeper did to overdue and stuck payouts, by action and reason',
+    labelNames: ['action', 'reason'] as const,
+    registers: [metricsRegistry],
+  }),
   oldestAwaitingProvider: new Gauge({
     name: 'payouts_awaiting_provider_oldest_seconds',
+    aggregator: 'max',
     help: 'How long the longest-waiting accepted payout has waited for the provider, 0 when none',
     registers: [metricsRegistry],
     async collect() {

@@ -18,6 +18,9 @@ import {
  */
 export const ONE_PAYOUT_IN_STATUS = 'id = ? AND (status = ?) IS TRUE'
 
+/* The scheduled next step is taken (or moot): the payout waits for nothing. */
+const CLEAR_NEXT_STEP = `next_attempt_at = NULL, next_attempt = NULL, next_message_id = NULL`
+
 /* A `payouts` row as the stores return it. */
 export function payoutFromRow(row: Record<string, any>): PayoutRecord {
   return {
@@ -37,6 +40,8 @@ export function payoutFromRow(row: Record<string, any>): PayoutRecord {
     updatedAt: instant(row.updated_at)!,
     completedAt: instant(row.completed_at),
     awaitingProviderSince: instant(row.awaiting_provider_since),
+    nextAttemptAt: instant(row.next_attempt_at),
+    nextMessageId: row.next_message_id ?? null,
   }
 }
 
@@ -47,6 +52,8 @@ export interface NewPayout {
   hold: EntryInput
   /* Finished messages written with it (payout.created, payout.process). */
   messages: OutgoingMessage[]
+  /* The creating operation's trace context, continued by the provider's webhook. */
+  traceparent?: string
 }
 
 /*
@@ -64,8 +71,8 @@ export async function insertPayout(
   const result = await trx.rawQuery(
     `WITH ${ledger.sql}, payout AS (
        INSERT INTO payouts (id, account_id, amount, fee, currency, recipient_details, comment,
-                            created_by, created_at, updated_at)
-       SELECT ?, entry.account_id, ?::bigint, ?::bigint, ?, ?, ?, ?, ?, ? FROM entry
+                            created_by, created_at, updated_at, traceparent)
+       SELECT ?, entry.account_id, ?::bigint, ?::bigint, ?, ?, ?, ?, ?, ?, ? FROM entry
        RETURNING id
      ), event AS (
        INSERT INTO payout_events (payout_id, type, from_status, to_status, actor, details, created_at)
@@ -83,6 +90,7 @@ export async function insertPayout(
       created.createdBy,
       payout.createdAt,
       payout.updatedAt,
+      created.traceparent ?? null,
       created.createdBy,
       payout.createdAt,
       ...messages.bindings,
@@ -115,6 +123,8 @@ export async function changeStatus(
     `updated_at = ${NOW_MS}`,
     // Waiting on the provider belongs to one PROCESSING spell; any move ends it.
     `awaiting_provider_since = NULL`,
+    // So does a scheduled next step: the move is that step, or makes it moot.
+    CLEAR_NEXT_STEP,
   ]
   const bindings: (string | number | null)[] = [to]
   if (to === 'COMPLETED') sets.push(`completed_at = ${NOW_MS}`)
@@ -178,17 +188,56 @@ export async function findPayout(client: SqlClient, payoutId: string) {
 /*
  * Another attempt for a payout already PROCESSING: counted unless it is the
  * redelivery (or a concurrent duplicate) of the current attempt's message.
+ * It is the scheduled step, so the schedule is cleared.
  */
 export async function startNextAttempt(trx: Transaction, payoutId: string, messageId: string) {
   const result = await trx.rawQuery(
     `UPDATE payouts
         SET attempts = attempts + CASE WHEN attempt_message_id IS DISTINCT FROM ? THEN 1 ELSE 0 END,
             attempt_message_id = ?,
+            ${CLEAR_NEXT_STEP},
             updated_at = ${NOW_MS}
       WHERE id = ? RETURNING *`,
     [messageId, messageId, payoutId]
   )
   return payoutFromRow(result.rows[0])
+}
+
+/* A status check of an accepted payout starts: not an attempt, but the scheduled step. */
+export async function startStatusCheck(trx: Transaction, payoutId: string) {
+  const result = await trx.rawQuery(
+    `UPDATE payouts SET ${CLEAR_NEXT_STEP}, updated_at = ${NOW_MS} WHERE id = ? RETURNING *`,
+    [payoutId]
+  )
+  return payoutFromRow(result.rows[0])
+}
+
+export interface NextStep {
+  /* When the step is due (the delay queue releases its message then). */
+  at: Date
+  /* The attempt it is for (a status check repeats the current attempt's number). */
+  attempt: number
+  /*
+   * The message that is to take it; any other one finds the payout
+   * superseded. Null for the sweeper's lease while it asks the provider.
+   */
+  messageId: string | null
+}
+
+/*
+ * Records when an open payout (NEW or PROCESSING) should move next and by
+ * which message, in the transaction that stages that message. False when the
+ * payout is no longer open.
+ */
+export async function scheduleNextStep(trx: Transaction, payoutId: string, step: NextStep) {
+  const result = await trx.rawQuery(
+    `UPDATE payouts
+        SET next_attempt_at = ?, next_attempt = ?, next_message_id = ?, updated_at = ${NOW_MS}
+      WHERE id = ? AND status IN ('NEW', 'PROCESSING')
+      RETURNING id`,
+    [step.at, step.attempt, step.messageId, payoutId] as RawBindings
+  )
+  return result.rows.length > 0
 }
 
 /* The provider accepted the payout as pending: false when it is no longer PROCESSING. */

@@ -1,8 +1,8 @@
 import { EventEmitter, once } from 'node:events'
-import amqp from 'amqplib'
 import type { Channel, ChannelModel } from 'amqplib'
 import type { Logger } from '@adonisjs/core/logger'
 import { withTimeout } from '#infrastructure/support/with_timeout'
+import { connectWithin } from '#infrastructure/rabbitmq/bounded_connect'
 import {
   BrokerConsumer,
   type ConsumeOptions,
@@ -216,10 +216,8 @@ export class BrokerConnection {
   }
 
   async #open(): Promise<ChannelModel> {
-    const model = await amqp.connect(this.options.url, {
-      timeout: this.options.connectTimeoutMs,
-      clientProperties: { connection_name: this.options.connectionName },
-    })
+    const { url, connectionName, connectTimeoutMs } = this.options
+    const model = await connectWithin(url, connectionName, connectTimeoutMs)
     model.on('error', (error: Error) => {
       this.logger.warn({ err: error }, 'RabbitMQ connection error')
     })

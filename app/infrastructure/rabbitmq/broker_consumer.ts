@@ -39,6 +39,23 @@ export class BrokerConsumer {
     private host: ConsumerHost
   ) {}
 
+  /* True while subscribed: a channel on the broker delivers to this consumer. */
+  get attached() {
+    return !this.#cancelled && this.#channel !== undefined
+  }
+
+  /*
+   * For a shutdown whose grace ran out after cancel(): closes the channel at
+   * once, so the broker requeues every message still unacknowledged. Their
+   * handlers' acks then fail harmlessly and the redeliveries are deduplicated
+   * by the inbox.
+   */
+  async returnUnacked() {
+    const channel = this.#channel
+    this.#channel = undefined
+    if (channel) await channel.close().catch(() => {})
+  }
+
   /* Stops new deliveries, waits for the handlers already running, then closes the channel. */
   async cancel() {
     if (this.#cancelled) return

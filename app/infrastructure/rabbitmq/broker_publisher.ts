@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ConfirmChannel, Options } from 'amqplib'
 import { ensureTraceparent } from '#infrastructure/tracing/traceparent'
+import { activeTraceparent, withParent } from '#infrastructure/tracing/spans'
 import { withTimeout } from '#infrastructure/support/with_timeout'
 
 export interface PublishOptions {
@@ -41,14 +42,15 @@ export class ConfirmPublisher {
     options: PublishOptions = {}
   ): Promise<void> {
     const { content, properties } = encodeMessage(routingKey, body, options)
-    const confirmed = (async () => {
+    // The publish span (amqplib instrumentation) continues the message's own trace context.
+    const confirmed = withParent(properties.headers!.traceparent, async () => {
       const channel = await this.#confirmChannel()
       await new Promise<void>((resolve, reject) => {
         channel.publish(exchange, routingKey, content, properties, (error) =>
           error ? reject(toError(error, 'RabbitMQ rejected the message')) : resolve()
         )
       })
-    })()
+    })
     await withTimeout(
       confirmed,
       this.timeoutMs,
@@ -87,7 +89,9 @@ function encodeMessage(routingKey: string, body: unknown, options: PublishOption
   const content = Buffer.isBuffer(body) ? body : Buffer.from(toJson(body))
   const timestamp = options.timestamp ?? Date.now()
   const headers = { ...options.headers }
-  headers.traceparent = ensureTraceparent(options.traceparent ?? headers.traceparent)
+  headers.traceparent = ensureTraceparent(
+    options.traceparent ?? headers.traceparent ?? activeTraceparent()
+  )
   const properties: Options.Publish = {
     persistent: true,
     contentType: 'application/json',

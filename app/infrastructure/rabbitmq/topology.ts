@@ -1,8 +1,19 @@
 import type { Channel } from 'amqplib'
 import { COMMANDS, EXCHANGES, QUEUES } from '#domain/messages'
 
-/* Number of delay queues `payouts.process.retry.1` … `.N` (see docs/adr/0002). */
+/* Number of delay queues `payouts.process.retry.q1` … `.qN` (see docs/adr/0002, 0009). */
 export const RETRY_LEVELS = 8
+
+/*
+ * The classic delay queues `payouts.process.retry.1` … `.8` of before
+ * docs/adr/0009: no longer declared nor published to. A broker that still has
+ * them lets them drain (their messages still expire into payouts.process);
+ * delete them once empty, as the ADR describes.
+ */
+export const LEGACY_RETRY_QUEUES = Array.from(
+  { length: RETRY_LEVELS },
+  (_, index) => `${QUEUES.process}.retry.${index + 1}`
+) as readonly string[]
 
 /*
  * Every exchange, queue and binding key of the broker topology (CONTRACT.md,
@@ -13,9 +24,10 @@ export const TOPOLOGY = {
   exchanges: EXCHANGES,
   queues: QUEUES,
   routingKeys: COMMANDS,
+  // `q` for quorum: the classic queues' names cannot be redeclared with other arguments.
   retryQueues: Array.from(
     { length: RETRY_LEVELS },
-    (_, index) => `${QUEUES.process}.retry.${index + 1}`
+    (_, index) => `${QUEUES.process}.retry.q${index + 1}`
   ) as readonly string[],
 } as const
 
@@ -49,14 +61,22 @@ export async function declareTopology(channel: Channel) {
   await channel.bindQueue(queues.process, exchanges.commands, routingKeys.processPayout)
   await channel.bindQueue(queues.payOrder, exchanges.commands, routingKeys.payOrder)
 
-  /* No queue TTL: the worker sets a per-message `expiration` when it parks a message here. */
+  /*
+   * No queue TTL: the worker sets a per-message `expiration` when it parks a
+   * message here. Quorum queues with at-least-once dead-lettering keep an
+   * expired message until payouts.process has confirmed it, so a hop cannot be
+   * dropped while that queue is down; RabbitMQ requires reject-publish overflow
+   * for it (docs/adr/0009).
+   */
   for (const name of retryQueues) {
     await channel.assertQueue(name, {
       durable: true,
       arguments: {
-        'x-queue-type': 'classic',
+        ...quorum,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': queues.process,
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     })
   }

@@ -49,7 +49,7 @@ export const webhooksSection: OpenApiSection = {
               properties: { received: { type: 'boolean' }, applied: { type: 'boolean' } },
             }),
           },
-          ...errors('400', '401', '422'),
+          ...errors('400', '401', '422', '429'),
         },
       }),
     },

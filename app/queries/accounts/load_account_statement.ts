@@ -15,7 +15,9 @@ export class LoadAccountStatement {
   async handle(accountId: string, options: { at?: Date; page: PageRequest }) {
     const account = await Account.findOrFail(accountId)
     const [listed, historical] = await Promise.all([
-      paginate(LedgerEntry.query().where('account_id', account.id), options.page, 'transactions'),
+      paginate(LedgerEntry.query().where('account_id', account.id), options.page, 'transactions', {
+        account_id: account.id,
+      }),
       options.at ? accountBalanceAt(db, account.id, options.at) : Promise.resolve(null),
     ])
     const actors = await actorNames(listed.rows.map((entry) => entry.actor))

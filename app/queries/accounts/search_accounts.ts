@@ -19,7 +19,7 @@ export class SearchAccounts {
         if (isUuid(text)) inner.orWhere('accounts.id', text.toLowerCase())
       })
     }
-    const listed = await paginate(query, page, 'accounts')
+    const listed = await paginate(query, page, 'accounts', { search: text })
     return { accounts: listed.rows, nextCursor: listed.nextCursor }
   }
 }

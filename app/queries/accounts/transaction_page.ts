@@ -1,6 +1,12 @@
 import type { LedgerEntryRecord } from '#domain/records'
 import { direct } from '#infrastructure/database/direct'
-import { afterCursorSql, decodeCursor, pageOf, type PageRequest } from '#queries/support/cursor'
+import {
+  afterCursorSql,
+  cursorScope,
+  decodeCursor,
+  pageOf,
+  type PageRequest,
+} from '#queries/support/cursor'
 import { entryFromRow } from '#infrastructure/ledger/ledger'
 
 const FIRST_PAGE = `SELECT * FROM transactions WHERE account_id = ?
@@ -19,8 +25,13 @@ export async function transactionPage(
   accountId: string,
   page: PageRequest
 ): Promise<{ rows: LedgerEntryRecord[]; nextCursor: string | null }> {
+  const scope = cursorScope('transactions', { account_id: accountId })
   const result = page.cursor
-    ? await direct.rawQuery(LATER_PAGE, [accountId, decodeCursor(page.cursor), page.limit + 1])
+    ? await direct.rawQuery(LATER_PAGE, [
+        accountId,
+        decodeCursor(page.cursor, scope),
+        page.limit + 1,
+      ])
     : await direct.rawQuery(FIRST_PAGE, [accountId, page.limit + 1])
-  return pageOf(result.rows.map(entryFromRow), page.limit)
+  return pageOf(result.rows.map(entryFromRow), page.limit, scope)
 }

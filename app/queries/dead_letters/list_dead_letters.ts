@@ -12,7 +12,7 @@ export class ListDeadLetters {
   async handle(filter: DeadLetterFilter, page: PageRequest) {
     const everyStatus = { ...filter, status: undefined }
     const [result, grouped] = await Promise.all([
-      paginate(deadLetterQuery(filter), page, 'dead_letters'),
+      paginate(deadLetterQuery(filter), page, 'dead_letters', filter),
       deadLetterQuery(everyStatus)
         .select('status')
         .count('* as total')

@@ -4,6 +4,7 @@ import Payout from '#models/payout'
 import { ROLES, type Role } from '#domain/roles'
 import { countPayoutsByStatus, type PayoutCounts } from '#queries/payouts/count_payouts_by_status'
 import { accountRefs } from '#queries/accounts/account_refs'
+import { summarizeSweeper, type SweeperSummary } from '#queries/payouts/sweeper_summary'
 
 export interface OverviewSummary {
   users: { total: number; byRole: Record<Role, number> }
@@ -12,6 +13,8 @@ export interface OverviewSummary {
   newestPayouts: Payout[]
   /* External references of the accounts of the newest payouts, by account id. */
   accounts: Record<string, string>
+  /* Overdue retries, stuck payouts and the sweeper's last hour. */
+  sweeper: SweeperSummary
 }
 
 const NEWEST_PAYOUTS = 10
@@ -22,14 +25,15 @@ const NEWEST_PAYOUTS = 10
  */
 export class SummarizeOverview {
   async handle(): Promise<OverviewSummary> {
-    const [users, activeTokens, payouts, newestPayouts] = await Promise.all([
+    const [users, activeTokens, payouts, newestPayouts, sweeper] = await Promise.all([
       this.usersByRole(),
       this.activeTokens(),
       countPayoutsByStatus(),
       this.newestPayouts(),
+      summarizeSweeper(),
     ])
     const accounts = await accountRefs(newestPayouts.map((payout) => payout.accountId))
-    return { users, activeTokens, payouts, newestPayouts, accounts }
+    return { users, activeTokens, payouts, newestPayouts, accounts, sweeper }
   }
 
   /* The newest payouts: the first rows of the (created_at, id) page index. */

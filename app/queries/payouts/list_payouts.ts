@@ -13,7 +13,7 @@ import { accountRefs } from '#queries/accounts/account_refs'
 export class ListPayouts {
   async handle(filter: PayoutFilter, page: PageRequest) {
     const [listed, counts] = await Promise.all([
-      paginate(applyPayoutFilter(Payout.query(), filter), page, 'payouts'),
+      paginate(applyPayoutFilter(Payout.query(), filter), page, 'payouts', filter),
       countPayoutsByStatus(filter),
     ])
     const accounts = await accountRefs(listed.rows.map((payout) => payout.accountId))

@@ -3,6 +3,7 @@ import LedgerEntry from '#models/ledger_entry'
 import Payout from '#models/payout'
 import PayoutEvent from '#models/payout_event'
 import { actorNames } from '#queries/users/actor_names'
+import { traceLink } from '#infrastructure/tracing/trace_link'
 
 /*
  * Everything the payout page shows: the payout, its account, its timeline
@@ -25,6 +26,6 @@ export class LoadPayoutDetails {
       ...events.map((event) => event.actor),
       ...entries.map((entry) => entry.actor),
     ])
-    return { payout, account, events, entries, actors }
+    return { payout, account, events, entries, actors, trace: traceLink(payout.traceparent) }
   }
 }

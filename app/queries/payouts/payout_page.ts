@@ -1,7 +1,13 @@
 import type { PayoutRecord } from '#domain/records'
 import type { PayoutStatus } from '#domain/payout_state'
 import { direct } from '#infrastructure/database/direct'
-import { afterCursorSql, decodeCursor, pageOf, type PageRequest } from '#queries/support/cursor'
+import {
+  afterCursorSql,
+  cursorScope,
+  decodeCursor,
+  pageOf,
+  type PageRequest,
+} from '#queries/support/cursor'
 import { payoutFromRow } from '#infrastructure/payouts/payout_store'
 
 /* The API's payout list filter (the dashboard's, in payout_query.ts, also searches text). */
@@ -23,6 +29,7 @@ export async function payoutPage(
   filter: PayoutPageFilter,
   page: PageRequest
 ): Promise<{ rows: PayoutRecord[]; nextCursor: string | null }> {
+  const scope = cursorScope('payouts', filter)
   const conditions: string[] = []
   const bindings: (string | number | Date)[] = []
   if (filter.status) {
@@ -43,11 +50,11 @@ export async function payoutPage(
   }
   if (page.cursor) {
     conditions.push(afterCursorSql('payouts'))
-    bindings.push(decodeCursor(page.cursor))
+    bindings.push(decodeCursor(page.cursor, scope))
   }
   bindings.push(page.limit + 1)
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
   const sql = `SELECT * FROM payouts${where} ORDER BY created_at DESC, id DESC LIMIT ?`
   const result = await direct.rawQuery(sql, bindings)
-  return pageOf(result.rows.map(payoutFromRow), page.limit)
+  return pageOf(result.rows.map(payoutFromRow), page.limit, scope)
 }

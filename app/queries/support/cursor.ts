@@ -7,8 +7,9 @@ import { isUuid } from '#domain/ids'
 /*
  * Cursor pagination shared by every list: newest first, keyset on
  * (created_at, id). The cursor is opaque to clients: the id of the last row
- * of the previous page, signed so a tampered cursor is refused (422) instead
- * of silently paging from somewhere else.
+ * of the previous page, signed together with the list and its filters, so a
+ * tampered cursor, or one from another list or filter, is refused (422)
+ * instead of silently paging from somewhere else.
  */
 export interface PageRequest {
   limit: number
@@ -35,19 +36,36 @@ export function listJson<Row, Item>(
   return { data: page.rows.map(render), meta: { next_cursor: page.nextCursor } }
 }
 
-function sign(payload: string) {
-  return createHmac('sha256', appConfig.secret).update(payload).digest('base64url').slice(0, 22)
+/*
+ * The list and filters a cursor belongs to, as text: keys sorted, dates as
+ * ISO, unset filters left out. A cursor signed for one scope is refused in
+ * any other, so it cannot page another list or the same list filtered differently.
+ */
+export function cursorScope(list: string, filters: object): string {
+  const set = Object.entries(filters)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => [key, value instanceof Date ? value.toISOString() : String(value)])
+  return `${list}?${JSON.stringify(set)}`
 }
 
-export function encodeCursor(id: string): string {
+function sign(payload: string, scope: string) {
+  return createHmac('sha256', appConfig.secret)
+    .update(`${scope}\n${payload}`)
+    .digest('base64url')
+    .slice(0, 22)
+}
+
+export function encodeCursor(id: string, scope: string): string {
   const payload = Buffer.from(id, 'utf8').toString('base64url')
-  return `${payload}.${sign(payload)}`
+  return `${payload}.${sign(payload, scope)}`
 }
 
-export function decodeCursor(cursor: string): string {
+/* The row id in a cursor issued for `scope`; a 422 for anything else. */
+export function decodeCursor(cursor: string, scope: string): string {
   const [payload, signature, extra] = cursor.split('.')
   const given = Buffer.from(signature ?? '', 'utf8')
-  const expected = Buffer.from(payload ? sign(payload) : '', 'utf8')
+  const expected = Buffer.from(payload ? sign(payload, scope) : '', 'utf8')
   // Lengths compared in bytes: timingSafeEqual throws on buffers of different lengths.
   const signed =
     extra === undefined &&
@@ -56,7 +74,9 @@ export function decodeCursor(cursor: string): string {
     timingSafeEqual(given, expected)
   const id = signed ? Buffer.from(payload, 'base64url').toString('utf8') : ''
   // Only ids we issued are signed; the check keeps a malformed one from reaching a uuid cast.
-  if (!isUuid(id)) throw fieldError('cursor', 'cursor', 'The cursor is not one this API issued')
+  if (!isUuid(id)) {
+    throw fieldError('cursor', 'cursor', 'The cursor is not one this list issued for these filters')
+  }
   return id
 }
 
@@ -68,26 +88,30 @@ export function afterCursorSql(table: string) {
 /* The page out of the `limit + 1` rows fetched, and the cursor of the next page if one follows. */
 export function pageOf<Row extends { id: string }>(
   rows: Row[],
-  limit: number
+  limit: number,
+  scope: string
 ): { rows: Row[]; nextCursor: string | null } {
   if (rows.length <= limit) return { rows, nextCursor: null }
   const pageRows = rows.slice(0, limit)
-  return { rows: pageRows, nextCursor: encodeCursor(pageRows[limit - 1].id) }
+  return { rows: pageRows, nextCursor: encodeCursor(pageRows[limit - 1].id, scope) }
 }
 
 /*
  * Applies the keyset condition and order to a model query and fetches one row
- * more than the page to know whether another page follows.
+ * more than the page to know whether another page follows. `filters` are
+ * those the query applies: the cursors are bound to them (cursorScope).
  */
 export async function paginate<Model extends LucidModel>(
   query: ModelQueryBuilderContract<Model>,
   request: PageRequest,
-  table: string
+  table: string,
+  filters: object
 ): Promise<{ rows: InstanceType<Model>[]; nextCursor: string | null }> {
-  if (request.cursor) query.whereRaw(afterCursorSql(table), [decodeCursor(request.cursor)])
+  const scope = cursorScope(table, filters)
+  if (request.cursor) query.whereRaw(afterCursorSql(table), [decodeCursor(request.cursor, scope)])
   const rows = (await query
     .orderBy(`${table}.created_at`, 'desc')
     .orderBy(`${table}.id`, 'desc')
     .limit(request.limit + 1)) as (InstanceType<Model> & { id: string })[]
-  return pageOf(rows, request.limit)
+  return pageOf(rows, request.limit, scope)
 }

@@ -48,7 +48,44 @@ test.group('ace tokens:create', (group) => {
     assert.equal(response.body().role, 'operator')
     assert.deepEqual(response.body().token.abilities, ['*'])
     assert.equal(response.body().token.name, 'cli')
-    assert.isNull(response.body().token.expires_at)
+    // TOKEN_DEFAULT_EXPIRY: 90 days unless asked otherwise.
+    const expiresIn = Date.parse(response.body().token.expires_at) - Date.now()
+    assert.closeTo(expiresIn / 86_400_000, 90, 0.01)
+  })
+
+  test('--expires-in=never makes a token that does not expire', async ({ assert }) => {
+    const user = await UserFactory.apply('viewer').create()
+    const command = await ace.create(TokensCreate, [
+      user.email,
+      '--abilities=payouts:read',
+      '--expires-in=never',
+    ])
+    await command.exec()
+
+    command.assertSucceeded()
+    const [row] = await tokensOf(user)
+    assert.isNull(row.expires_at)
+  })
+
+  test('abilities beyond the role are left out, with a warning on stderr', async ({ assert }) => {
+    const user = await UserFactory.apply('viewer').create()
+    const command = await ace.create(TokensCreate, [user.email, '--abilities=*'])
+    await command.exec()
+
+    command.assertSucceeded()
+    const [row] = await tokensOf(user)
+    assert.deepEqual(JSON.parse(row.abilities), ['accounts:read', 'payouts:read'])
+    const warnings = command.logger.getLogs().filter((entry) => entry.stream === 'stderr')
+    assert.lengthOf(warnings, 1)
+  })
+
+  test('abilities the role allows none of are refused with exit code 1', async ({ assert }) => {
+    const user = await UserFactory.apply('viewer').create()
+    const command = await ace.create(TokensCreate, [user.email, '--abilities=dlq:manage'])
+    await command.exec()
+
+    command.assertFailed()
+    assert.lengthOf(await tokensOf(user), 0)
   })
 
   test('stores the listed abilities and the name', async ({ assert }) => {

@@ -43,8 +43,8 @@ test.group('GET /health/ready', (group) => {
     response.assertStatus(503)
     assert.equal(response.body().status, 'error')
     assert.deepEqual(response.body().checks.database, { status: 'ok' })
-    assert.equal(response.body().checks.rabbitmq.status, 'error')
-    assert.match(response.body().checks.rabbitmq.message, /RabbitMQ unreachable/)
+    // The failing dependency is named; its error text (hosts, ports) stays in the log.
+    assert.deepEqual(response.body().checks.rabbitmq, { status: 'error' })
   })
 
   test('answers 503 naming PostgreSQL when the database is unreachable', async ({
@@ -63,8 +63,7 @@ test.group('GET /health/ready', (group) => {
 
     response.assertStatus(503)
     assert.equal(response.body().status, 'error')
-    assert.equal(response.body().checks.database.status, 'error')
-    assert.match(response.body().checks.database.message, /PostgreSQL unreachable/)
+    assert.deepEqual(response.body().checks.database, { status: 'error' })
     assert.deepEqual(response.body().checks.rabbitmq, { status: 'ok' })
   })
 })

@@ -34,7 +34,7 @@ test.group('RabbitMQ topology', (group) => {
     assert.lengthOf(TOPOLOGY.retryQueues, RETRY_LEVELS)
   })
 
-  test('work and dead-letter queues are quorum queues, delay queues classic ones', async ({
+  test('work, dead-letter and delay queues are quorum queues; delay queues dead-letter at least once', async ({
     assert,
   }) => {
     const channel = await broker.openChannel()
@@ -65,9 +65,11 @@ test.group('RabbitMQ topology', (group) => {
       assert.include(argumentsOf(name), `"${TOPOLOGY.queues.dead}"`, name)
     }
     for (const name of TOPOLOGY.retryQueues) {
-      assert.equal(byName.get(name)?.type, 'classic', name)
+      assert.equal(byName.get(name)?.type, 'quorum', name)
       assert.isTrue(byName.get(name)?.durable, name)
       assert.include(argumentsOf(name), `"${TOPOLOGY.queues.process}"`, name)
+      assert.include(argumentsOf(name), '"at-least-once"', name)
+      assert.include(argumentsOf(name), '"reject-publish"', name)
       assert.notInclude(argumentsOf(name), 'x-message-ttl', name)
     }
   })

@@ -4,14 +4,14 @@ import { RETRY_LEVELS, retryQueueFor, TOPOLOGY } from '#infrastructure/rabbitmq/
 test.group('retryQueueFor', () => {
   test('level k holds waits in [base·2^(k-1), base·2^k)', ({ assert }) => {
     const base = 1000
-    assert.equal(retryQueueFor(0, base), 'payouts.process.retry.1')
-    assert.equal(retryQueueFor(999, base), 'payouts.process.retry.1')
-    assert.equal(retryQueueFor(1000, base), 'payouts.process.retry.1')
-    assert.equal(retryQueueFor(1999, base), 'payouts.process.retry.1')
-    assert.equal(retryQueueFor(2000, base), 'payouts.process.retry.2')
-    assert.equal(retryQueueFor(3999, base), 'payouts.process.retry.2')
-    assert.equal(retryQueueFor(4000, base), 'payouts.process.retry.3')
-    assert.equal(retryQueueFor(60_000, base), 'payouts.process.retry.6')
+    assert.equal(retryQueueFor(0, base), 'payouts.process.retry.q1')
+    assert.equal(retryQueueFor(999, base), 'payouts.process.retry.q1')
+    assert.equal(retryQueueFor(1000, base), 'payouts.process.retry.q1')
+    assert.equal(retryQueueFor(1999, base), 'payouts.process.retry.q1')
+    assert.equal(retryQueueFor(2000, base), 'payouts.process.retry.q2')
+    assert.equal(retryQueueFor(3999, base), 'payouts.process.retry.q2')
+    assert.equal(retryQueueFor(4000, base), 'payouts.process.retry.q3')
+    assert.equal(retryQueueFor(60_000, base), 'payouts.process.retry.q6')
   })
 
   test('waits beyond the last level go to the last level', ({ assert }) => {
