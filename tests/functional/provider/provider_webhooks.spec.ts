@@ -204,7 +204,8 @@ test.group('Provider webhooks', (group) => {
     const payout = await processingPayout(client)
     const now = Math.floor(Date.now() / 1000)
     assertUnauthorized(assert, await deliver(event(payout.payoutId), { timestamp: now - 301 }))
-    assertUnauthorized(assert, await deliver(event(payout.payoutId), { timestamp: now + 301 }))
+    // The future edge comes closer while the test runs (a loaded machine takes seconds): keep a margin.
+    assertUnauthorized(assert, await deliver(event(payout.payoutId), { timestamp: now + 330 }))
     assert.equal((await payout.show()).status, 'PROCESSING')
     const withinWindow = await deliver(event(payout.payoutId), { timestamp: now - 290 })
     assert.equal(withinWindow.status, 200)
