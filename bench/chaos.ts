@@ -11,14 +11,19 @@
  */
 import { spawnSync } from 'node:child_process'
 import { ace, ensureDatabase, pgClient, readEnv } from '../scripts/support.ts'
-import { hasRabbitmqctl, runChaos, type ChaosReport } from '../tests/support/chaos.ts'
+import {
+  CHAOS_RETRY_MAX_MS,
+  chaosProcessEnv,
+  hasRabbitmqctl,
+  runChaos,
+  type ChaosReport,
+} from '../tests/support/chaos.ts'
 
 const env = readEnv('.env.test', '.env')
 const DATABASE = process.env.CHAOS_DB_DATABASE || 'payouts_bench_chaos'
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const payouts = Number(process.env.CHAOS_PAYOUTS || 2000)
 const basePort = Number(process.env.CHAOS_PORT || 3460)
-const RETRY_MAX_MS = 3000
 
 function rabbitmqctl(...args: string[]) {
   return spawnSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8', timeout: 60_000 })
@@ -80,21 +85,8 @@ async function main() {
         webKills: 1,
         brokerOutageMs: process.env.CHAOS_OUTAGE === '0' ? null : [8000, 10_000],
         vhost: DATABASE,
-        settleTimeoutMs: RETRY_MAX_MS + 60_000,
-        env: {
-          ...childEnv,
-          RETRY_BASE_MS: '1000',
-          RETRY_MAX_MS: String(RETRY_MAX_MS),
-          RETRY_JITTER_MS: '100',
-          RETRY_MAX_ATTEMPTS: '6',
-          PROVIDER_TIMEOUT_MS: '2000',
-          WORKER_PREFETCH: '8',
-          OUTBOX_RELAY_INTERVAL_MS: '500',
-          SWEEPER_INTERVAL_MS: process.env.CHAOS_SWEEPER ?? '1000',
-          SWEEPER_GRACE_MS: '5000',
-          SWEEPER_NEW_AFTER_MS: '15000',
-          SWEEPER_STUCK_AFTER_MS: '15000',
-        },
+        settleTimeoutMs: CHAOS_RETRY_MAX_MS + 60_000,
+        env: { ...childEnv, ...chaosProcessEnv() },
         concurrency: 16,
         logDir: `tmp/bench-chaos-${seed}`,
         log: (line) => console.log(`  ${line}`),

@@ -8,6 +8,7 @@ import router from '@adonisjs/core/services/router'
 import transmit from '@adonisjs/transmit/services/main'
 import { middleware } from '#start/kernel'
 import { trackStream } from '#infrastructure/live/live_streams'
+import { uuid } from '#start/route_matchers'
 
 const AuditController = () => import('#controllers/operator/audit_controller')
 const SearchController = () => import('#controllers/operator/search_controller')
@@ -15,12 +16,6 @@ const StatementsController = () => import('#controllers/operator/statements_cont
 const ReconciliationController = () => import('#controllers/operator/reconciliation_controller')
 const WorkersController = () => import('#controllers/operator/workers_controller')
 const RecoveryController = () => import('#controllers/operator/recovery_controller')
-
-// Ids in dashboard paths are UUIDs; anything else is the 404 page, not a database error.
-const uuid = {
-  match: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-  cast: (value: string) => value.toLowerCase(),
-}
 
 router
   .group(() => {

@@ -7,6 +7,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import type { TokenAbility } from '#domain/roles'
+import { uuid } from '#start/route_matchers'
 import '#start/console_routes'
 
 const SessionController = () => import('#controllers/operator/session_controller')
@@ -102,11 +103,6 @@ router
   .use([middleware.api(), middleware.throttle('api')])
 
 /* Operator dashboard */
-// Ids in dashboard paths are UUIDs; anything else is the 404 page, not a database error.
-const uuid = {
-  match: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-  cast: (value: string) => value.toLowerCase(),
-}
 
 router
   .group(() => {

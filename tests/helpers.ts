@@ -20,3 +20,23 @@ export async function tokenFor(
 export async function truncate(...tables: string[]) {
   await db.rawQuery(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`)
 }
+
+/*
+ * Every table a payout's processing writes to. CASCADE from accounts reaches
+ * payouts, their events, dead letters and transactions, not the inbox and
+ * outbox logs, so tests that run a worker name them all.
+ */
+export const PAYOUT_TABLES = [
+  'dead_letters',
+  'inbox_messages',
+  'payout_events',
+  'payouts',
+  'transactions',
+  'accounts',
+  'outbox_messages',
+]
+
+/* Empties PAYOUT_TABLES and the `others` a test also counts or writes. */
+export function truncatePayoutTables(...others: string[]) {
+  return truncate(...PAYOUT_TABLES, ...others)
+}

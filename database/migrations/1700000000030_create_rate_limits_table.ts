@@ -1,8 +1,8 @@
 import { BaseSchema } from '@adonisjs/lucid/schema'
 
 /*
- * Counters of @adonisjs/limiter's database store (config/limiter.ts), shared
- * by every web process. UNLOGGED: a counter is worth no WAL flush on each API
+ * Rate-limit counters (config/limiter.ts, DirectLimiterStore), shared by
+ * every web process; the layout of @adonisjs/limiter's database store. UNLOGGED: a counter is worth no WAL flush on each API
  * request, and losing the counts in a PostgreSQL crash only resets the limits.
  */
 export default class extends BaseSchema {

@@ -1,9 +1,7 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import type Account from '#models/account'
 import { CancelPayout } from '#actions/payouts/cancel_payout'
-import { CreatePayout } from '#actions/payouts/create_payout'
 import { PostDeposit } from '#actions/accounts/post_deposit'
 import { direct } from '#infrastructure/database/direct'
 import { accountBalanceAt } from '#infrastructure/ledger/ledger'
@@ -14,8 +12,7 @@ import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server
 import { UserFactory } from '#database/factories/user_factory'
 import { AccountFactory } from '#database/factories/account_factory'
 import { PayoutFactory } from '#database/factories/payout_factory'
-import { truncateMoney } from '#tests/support/dashboard'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import payoutsConfig from '#config/payouts'
 import {
   contradictedPayout,
@@ -25,9 +22,11 @@ import {
   waitingForAttempt,
 } from '#tests/support/console'
 import {
+  createPayoutsFrom,
   payoutStatuses,
   startConfiguredMockProvider,
   startWorker,
+  stopWorkerAndProvider,
   waitUntilSettled,
 } from '#tests/support/processing'
 
@@ -38,22 +37,9 @@ const CONSOLE_TABLES = [
   'worker_heartbeats',
 ]
 
-async function createPayouts(account: Account, recipients: string[]) {
-  const create = await app.container.make(CreatePayout)
-  const ids: string[] = []
-  for (const recipientDetails of recipients) {
-    const payout = await direct.transaction((trx) =>
-      create.handle(trx, { account, amount: 1000n, recipientDetails, actor: 'test' })
-    )
-    ids.push(payout.id)
-  }
-  return ids
-}
-
 test.group('Browser: operator console', (group) => {
   group.each.setup(async () => {
-    await truncateMoney()
-    await truncate(...CONSOLE_TABLES, 'inbox_messages', 'provider_events', 'dead_letters')
+    await truncatePayoutTables('provider_events', ...CONSOLE_TABLES)
   })
 
   test('a status change shows on the open list without reload; the cancel is audited by name', async ({
@@ -141,7 +127,7 @@ test.group('Browser: operator console', (group) => {
         })
       )
     }
-    await createPayouts(account, ['IBAN statement'])
+    await createPayoutsFrom(account, ['IBAN statement'])
     const to = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000)
     await new Promise((resolve) => setTimeout(resolve, to.getTime() - Date.now() + 50))
     await browserContext.loginAs(viewer)
@@ -192,13 +178,11 @@ test.group('Browser: workers page', (group) => {
   let worker: PayoutWorker | undefined
 
   group.each.setup(async () => {
-    await truncateMoney()
-    await truncate(...CONSOLE_TABLES, 'inbox_messages', 'provider_events', 'dead_letters')
+    await truncatePayoutTables('provider_events', ...CONSOLE_TABLES)
     provider = await startConfiguredMockProvider()
     return async () => {
-      await worker?.stop()
+      await stopWorkerAndProvider(provider, worker)
       worker = undefined
-      await provider.stop()
     }
   })
 
@@ -214,7 +198,7 @@ test.group('Browser: workers page', (group) => {
     const page = await visit('/workers')
     await page.assertText('[data-testid="queue-state"]', 'consuming')
 
-    const flowing = createPayouts(
+    const flowing = createPayoutsFrom(
       account,
       Array.from({ length: 15 }, (_, n) => `IBAN flow ${n}`)
     )
@@ -222,7 +206,7 @@ test.group('Browser: workers page', (group) => {
     await page.getByTestId('pause').click()
     await page.assertText('[data-testid="queue-state"]', 'paused')
     const first = await flowing
-    const held = await createPayouts(
+    const held = await createPayoutsFrom(
       account,
       Array.from({ length: 5 }, (_, n) => `IBAN held ${n}`)
     )

@@ -74,6 +74,30 @@ export interface ChaosReport {
   providerCalls: { payouts: number; payments: number }
 }
 
+/* The longest retry delay of a crash run's processes; a minute after it nothing may be open. */
+export const CHAOS_RETRY_MAX_MS = 3000
+
+/*
+ * Retry, worker and sweeper settings of every process in a crash run: short
+ * enough that retries and sweeps happen within the run. CHAOS_SWEEPER=0 runs
+ * the workers without their sweeper.
+ */
+export function chaosProcessEnv(): NodeJS.ProcessEnv {
+  return {
+    RETRY_BASE_MS: '1000',
+    RETRY_MAX_MS: String(CHAOS_RETRY_MAX_MS),
+    RETRY_JITTER_MS: '100',
+    RETRY_MAX_ATTEMPTS: '6',
+    PROVIDER_TIMEOUT_MS: '2000',
+    WORKER_PREFETCH: '8',
+    OUTBOX_RELAY_INTERVAL_MS: '500',
+    SWEEPER_INTERVAL_MS: process.env.CHAOS_SWEEPER ?? '1000',
+    SWEEPER_GRACE_MS: '5000',
+    SWEEPER_NEW_AFTER_MS: '15000',
+    SWEEPER_STUCK_AFTER_MS: '15000',
+  }
+}
+
 /* A small seeded PRNG (mulberry32): the same seed, the same sequence. */
 export function prng(seed: number) {
   let state = seed >>> 0

@@ -3,8 +3,27 @@ import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
 import { startMockProvider } from '#tests/support/provider'
 import { eventually } from '#tests/support/eventually'
-import type { MockProviderOptions } from '#dev/mock_provider/mock_provider_server'
+import type {
+  MockProviderOptions,
+  MockProviderServer,
+} from '#dev/mock_provider/mock_provider_server'
 import { PayoutWorker } from '#consumers/payout_worker'
+import type Account from '#models/account'
+import { CreatePayout } from '#actions/payouts/create_payout'
+import { direct } from '#infrastructure/database/direct'
+
+/* One payout of `amount` (10.00 unless given) from the account per recipient, through the real action. */
+export async function createPayoutsFrom(account: Account, recipients: string[], amount = 1000n) {
+  const create = await app.container.make(CreatePayout)
+  const ids: string[] = []
+  for (const recipientDetails of recipients) {
+    const payout = await direct.transaction((trx) =>
+      create.handle(trx, { account, amount, recipientDetails, actor: 'test' })
+    )
+    ids.push(payout.id)
+  }
+  return ids
+}
 
 /* The mock provider on the port the test configuration points PROVIDER_URL at. */
 export function startConfiguredMockProvider(overrides: Partial<MockProviderOptions> = {}) {
@@ -24,6 +43,12 @@ export async function startWorker() {
   const worker = await app.container.make(PayoutWorker)
   await worker.start()
   return worker
+}
+
+/* After a test: the worker it started, if any, stops before the mock provider it was calling. */
+export async function stopWorkerAndProvider(provider: MockProviderServer, worker?: PayoutWorker) {
+  await worker?.stop()
+  await provider.stop()
 }
 
 export async function payoutStatuses(ids: string[]) {

@@ -1,5 +1,5 @@
-import pg from 'pg'
-import logger from '@adonisjs/core/services/logger'
+import type pg from 'pg'
+import { PgListener } from '#infrastructure/database/pg_listener'
 
 /* The channel the auth_changed() trigger notifies (see its migration). */
 export const AUTH_CHANGED_CHANNEL = 'auth_changed'
@@ -87,66 +87,30 @@ export interface ListenerOptions {
  * leave a revoked token cached. Reconnects until stopped.
  */
 export class AuthChangeListener {
-  #client?: pg.Client
-  #stopped = false
-  #retry?: NodeJS.Timeout
+  #listener: PgListener
 
   constructor(
     private cache: TokenCache<unknown>,
-    private options: ListenerOptions
-  ) {}
+    options: ListenerOptions
+  ) {
+    this.#listener = new PgListener({
+      channels: [AUTH_CHANGED_CHANNEL],
+      applicationName: 'payouts:auth-listener',
+      connection: options.connection,
+      retryMs: options.retryMs,
+      onNotification: () => this.cache.invalidate(),
+      onListening: () => this.cache.setEnabled(true),
+      onLost: () => this.cache.setEnabled(false),
+    })
+  }
 
   /* Resolves once listening (or after the first failure, retrying in the background). */
-  async start() {
-    this.#stopped = false
-    await this.#connect()
+  start() {
+    return this.#listener.start()
   }
 
   async stop() {
-    this.#stopped = true
-    clearTimeout(this.#retry)
     this.cache.setEnabled(false)
-    const client = this.#client
-    this.#client = undefined
-    await client?.end().catch(() => {})
-  }
-
-  /* The backend pid of the listening connection (tests end it to simulate a failure). */
-  get backendPid(): number | undefined {
-    return (this.#client as (pg.Client & { processID?: number }) | undefined)?.processID
-  }
-
-  async #connect() {
-    const client = new pg.Client({
-      ...this.options.connection,
-      application_name: 'payouts:auth-listener',
-      connectionTimeoutMillis: 5000,
-    })
-    const lost = (error?: Error) => {
-      if (this.#client !== client) return
-      this.#client = undefined
-      this.cache.setEnabled(false)
-      if (this.#stopped) return
-      logger.warn({ err: error }, 'auth change listener lost; token cache off until it is back')
-      client.end().catch(() => {})
-      this.#scheduleRetry()
-    }
-    client.on('error', lost)
-    client.on('end', () => lost())
-    client.on('notification', () => this.cache.invalidate())
-    this.#client = client
-    try {
-      await client.connect()
-      await client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`)
-      if (this.#client === client && !this.#stopped) this.cache.setEnabled(true)
-    } catch (error) {
-      lost(error as Error)
-    }
-  }
-
-  #scheduleRetry() {
-    clearTimeout(this.#retry)
-    this.#retry = setTimeout(() => void this.#connect(), this.options.retryMs ?? 1000)
-    this.#retry.unref()
+    await this.#listener.stop()
   }
 }

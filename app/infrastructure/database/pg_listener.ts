@@ -4,6 +4,8 @@ import databaseConfig from '#config/database'
 
 export interface PgListenerOptions {
   channels: string[]
+  /* The application's postgres connection unless given. */
+  connection?: pg.ClientConfig
   /* Names the connection in pg_stat_activity. */
   applicationName: string
   onNotification: (channel: string, payload: string) => void
@@ -12,6 +14,8 @@ export interface PgListenerOptions {
    * disconnected are lost, so the owner reads the state it follows again.
    */
   onListening?: () => void
+  /* The moment the connection fails, before any retry. */
+  onLost?: () => void
   retryMs?: number
 }
 
@@ -45,7 +49,8 @@ export class PgListener {
   }
 
   async #connect() {
-    const connection = databaseConfig.connections.postgres.connection as pg.ClientConfig
+    const connection =
+      this.options.connection ?? (databaseConfig.connections.postgres.connection as pg.ClientConfig)
     const client = new pg.Client({
       ...connection,
       application_name: this.options.applicationName,
@@ -54,6 +59,7 @@ export class PgListener {
     const lost = (error?: Error) => {
       if (this.#client !== client) return
       this.#client = undefined
+      this.options.onLost?.()
       if (this.#stopped) return
       logger.warn({ err: error, listener: this.options.applicationName }, 'LISTEN connection lost')
       client.end().catch(() => {})

@@ -26,16 +26,26 @@ const backlog = sampled<SweepBacklog>(() => readSweepBacklog(direct), {
   stuckOldestSeconds: 0,
 })
 
-function backlogGauge(name: string, help: string, read: (value: SweepBacklog) => number) {
-  return new Gauge({
-    name,
-    help,
-    registers: [metricsRegistry],
-    async collect() {
-      this.set(read(await backlog()))
-    },
-  })
+/*
+ * Makes gauges set at scrape time from one sampled query they share. Every
+ * process of a web cluster reads the same rows, so the cluster's answer is
+ * their max, not their sum (metrics/cluster.ts).
+ */
+function gaugesOf<T>(sample: () => Promise<T>) {
+  return (name: string, help: string, read: (value: T) => number) =>
+    new Gauge({
+      name,
+      help,
+      aggregator: 'max',
+      registers: [metricsRegistry],
+      async collect() {
+        this.set(read(await sample()))
+      },
+    })
 }
+
+const awaitingGauge = gaugesOf(awaiting)
+const backlogGauge = gaugesOf(backlog)
 
 export const payoutMetrics = {
   created: new Counter({
@@ -56,16 +66,11 @@ export const payoutMetrics = {
     labelNames: ['to_status'] as const,
     registers: [metricsRegistry],
   }),
-  awaitingProvider: new Gauge({
-    name: 'payouts_awaiting_provider',
-    aggregator: 'max',
-    help: 'PROCESSING payouts the provider accepted as pending and has not settled yet',
-    registers: [metricsRegistry],
-    async collect() {
-      const { waiting } = await awaiting()
-      this.set(waiting)
-    },
-  }),
+  awaitingProvider: awaitingGauge(
+    'payouts_awaiting_provider',
+    'PROCESSING payouts the provider accepted as pending and has not settled yet',
+    (value) => value.waiting
+  ),
   retriesOverdue: backlogGauge(
     'payouts_retries_overdue',
     'Scheduled retries and status checks later than the sweeper grace (their message was lost)',
@@ -92,14 +97,9 @@ export const payoutMetrics = {
     labelNames: ['action', 'reason'] as const,
     registers: [metricsRegistry],
   }),
-  oldestAwaitingProvider: new Gauge({
-    name: 'payouts_awaiting_provider_oldest_seconds',
-    aggregator: 'max',
-    help: 'How long the longest-waiting accepted payout has waited for the provider, 0 when none',
-    registers: [metricsRegistry],
-    async collect() {
-      const { oldest } = await awaiting()
-      this.set(oldest)
-    },
-  }),
+  oldestAwaitingProvider: awaitingGauge(
+    'payouts_awaiting_provider_oldest_seconds',
+    'How long the longest-waiting accepted payout has waited for the provider, 0 when none',
+    (value) => value.oldest
+  ),
 }

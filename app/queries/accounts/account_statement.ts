@@ -1,8 +1,9 @@
 import { pipeline, Readable } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import { direct } from '#infrastructure/database/direct'
-import { accountBalanceAt } from '#infrastructure/ledger/ledger'
+import { accountBalanceAt, entryFromRow } from '#infrastructure/ledger/ledger'
 import { formatAmount } from '#domain/money'
+import type { LedgerEntryRecord } from '#domain/records'
 import type { RawBindings } from '#infrastructure/database/bindings'
 
 /*
@@ -17,37 +18,19 @@ export interface StatementPeriod {
   to: Date
 }
 
-export interface StatementEntry {
-  id: string
+/* A ledger entry with what a statement also shows: its place among same-instant entries and who posted it. */
+export interface StatementEntry extends LedgerEntryRecord {
   seq: string
-  type: string
-  amount: bigint
-  fee: bigint
-  balanceAfter: bigint
-  reference: string | null
-  payoutId: string | null
-  orderId: string | null
   actor: string | null
   createdAt: Date
 }
 
-const ENTRY_COLUMNS = `id::text, seq::text, type, amount::text, fee::text, balance_after::text,
-  reference, payout_id::text, order_id, actor, created_at`
+const ENTRY_COLUMNS = `id::text, account_id::text, seq::text, type, amount::text, fee::text,
+  balance_after::text, reference, payout_id::text, order_id, actor, created_at`
 
 function entryOf(row: Record<string, any>): StatementEntry {
-  return {
-    id: row.id,
-    seq: row.seq,
-    type: row.type,
-    amount: BigInt(row.amount),
-    fee: BigInt(row.fee),
-    balanceAfter: BigInt(row.balance_after),
-    reference: row.reference,
-    payoutId: row.payout_id,
-    orderId: row.order_id,
-    actor: row.actor,
-    createdAt: row.created_at,
-  }
+  // created_at comes straight from pg, a Date.
+  return { ...entryFromRow(row), seq: row.seq, actor: row.actor, createdAt: row.created_at }
 }
 
 const beforeStart = (from: Date) => new Date(from.getTime() - 1)

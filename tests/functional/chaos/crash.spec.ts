@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
-import { tokenFor, truncate } from '#tests/helpers'
+import { tokenFor, truncatePayoutTables } from '#tests/helpers'
 import { testVhost } from '#tests/support/broker'
-import { hasRabbitmqctl, runChaos } from '#tests/support/chaos'
+import { CHAOS_RETRY_MAX_MS, chaosProcessEnv, hasRabbitmqctl, runChaos } from '#tests/support/chaos'
 
 /*
  * Issue 16's crash run, small: 2 web processes, 3 workers, a provider failing
@@ -17,21 +17,9 @@ import { hasRabbitmqctl, runChaos } from '#tests/support/chaos'
  */
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const basePort = Number(process.env.PORT ?? 3333)
-const RETRY_MAX_MS = 3000
 
 test.group('Crash run: workers killed and a broker restart mid-run', (group) => {
-  group.each.setup(() =>
-    truncate(
-      'dead_letters',
-      'inbox_messages',
-      'payout_events',
-      'payouts',
-      'transactions',
-      'accounts',
-      'outbox_messages',
-      'provider_events'
-    )
-  )
+  group.each.setup(() => truncatePayoutTables('provider_events'))
 
   test('every payout ends COMPLETED or FAILED, paid at most once, balances exact', async ({
     assert,
@@ -53,22 +41,8 @@ test.group('Crash run: workers killed and a broker restart mid-run', (group) => 
         webKills: 0,
         brokerOutageMs: [3000, 5000],
         vhost: testVhost(),
-        // The last retry waits at most RETRY_MAX_MS; one minute after that nothing may be open.
-        settleTimeoutMs: RETRY_MAX_MS + 60_000,
-        env: {
-          LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
-          RETRY_BASE_MS: '1000',
-          RETRY_MAX_MS: String(RETRY_MAX_MS),
-          RETRY_JITTER_MS: '100',
-          RETRY_MAX_ATTEMPTS: '6',
-          PROVIDER_TIMEOUT_MS: '2000',
-          WORKER_PREFETCH: '8',
-          OUTBOX_RELAY_INTERVAL_MS: '500',
-          SWEEPER_INTERVAL_MS: process.env.CHAOS_SWEEPER ?? '1000',
-          SWEEPER_GRACE_MS: '5000',
-          SWEEPER_NEW_AFTER_MS: '15000',
-          SWEEPER_STUCK_AFTER_MS: '15000',
-        },
+        settleTimeoutMs: CHAOS_RETRY_MAX_MS + 60_000,
+        env: { LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn', ...chaosProcessEnv() },
         logDir: `tmp/chaos-${seed}`,
         log: (line) => console.log(`  ${line}`),
       },

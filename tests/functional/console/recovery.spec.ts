@@ -5,7 +5,7 @@ import { CheckLedger } from '#queries/ledger/check_ledger'
 import type { PayoutWorker } from '#consumers/payout_worker'
 import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 import { UserFactory } from '#database/factories/user_factory'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import {
   createPayout,
   payoutRow,
@@ -16,20 +16,9 @@ import { clientFor } from '#tests/support/provider'
 import {
   startConfiguredMockProvider,
   startWorker,
+  stopWorkerAndProvider,
   waitUntilSettled,
 } from '#tests/support/processing'
-
-const TABLES = [
-  'audit_log',
-  'dead_letters',
-  'inbox_messages',
-  'payout_events',
-  'payouts',
-  'transactions',
-  'accounts',
-  'outbox_messages',
-  'provider_events',
-]
 
 test.group('Console: retries and stuck payouts', (group) => {
   let provider: MockProviderServer
@@ -37,13 +26,12 @@ test.group('Console: retries and stuck payouts', (group) => {
   const retry = { ...payoutsConfig.retry }
 
   group.each.setup(async () => {
-    await truncate(...TABLES)
+    await truncatePayoutTables('provider_events', 'audit_log')
     provider = await startConfiguredMockProvider()
     return async () => {
       Object.assign(payoutsConfig.retry, retry)
-      await worker?.stop()
+      await stopWorkerAndProvider(provider, worker)
       worker = undefined
-      await provider.stop()
     }
   })
 

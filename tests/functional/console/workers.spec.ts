@@ -1,51 +1,33 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import ace from '@adonisjs/core/services/ace'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
 import PayoutsPause from '#commands/payouts_pause'
 import PayoutsResume from '#commands/payouts_resume'
-import { CreatePayout } from '#actions/payouts/create_payout'
-import { direct } from '#infrastructure/database/direct'
 import { CheckLedger } from '#queries/ledger/check_ledger'
 import type { PayoutWorker } from '#consumers/payout_worker'
 import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 import { UserFactory } from '#database/factories/user_factory'
 import { AccountFactory } from '#database/factories/account_factory'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import { eventually } from '#tests/support/eventually'
 import {
+  createPayoutsFrom,
   payoutStatuses,
   startConfiguredMockProvider,
   startWorker,
+  stopWorkerAndProvider,
   waitUntilSettled,
 } from '#tests/support/processing'
 
-const TABLES = [
-  'audit_log',
-  'consumer_pauses',
-  'worker_heartbeats',
-  'dead_letters',
-  'inbox_messages',
-  'payout_events',
-  'payouts',
-  'transactions',
-  'accounts',
-  'outbox_messages',
-  'provider_events',
-]
+const CONSOLE_TABLES = ['audit_log', 'consumer_pauses', 'worker_heartbeats']
 
 async function createPayouts(accountId: string, count: number) {
   const account = await Account.findOrFail(accountId)
-  const create = await app.container.make(CreatePayout)
-  const ids: string[] = []
-  for (let n = 0; n < count; n++) {
-    const payout = await direct.transaction((trx) =>
-      create.handle(trx, { account, amount: 1000n, recipientDetails: `IBAN ${n}`, actor: 'test' })
-    )
-    ids.push(payout.id)
-  }
-  return ids
+  return createPayoutsFrom(
+    account,
+    Array.from({ length: count }, (_, n) => `IBAN ${n}`)
+  )
 }
 
 const heartbeat = async () => (await db.from('worker_heartbeats').first()) ?? null
@@ -55,14 +37,13 @@ test.group('Console: workers, pause and resume', (group) => {
   let worker: PayoutWorker | undefined
 
   group.each.setup(async () => {
-    await truncate(...TABLES)
+    await truncatePayoutTables('provider_events', ...CONSOLE_TABLES)
     provider = await startConfiguredMockProvider()
     ace.ui.switchMode('raw')
     return async () => {
       ace.ui.switchMode('normal')
-      await worker?.stop()
+      await stopWorkerAndProvider(provider, worker)
       worker = undefined
-      await provider.stop()
     }
   })
 

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { IncomingMessage, ServerResponse } from 'node:http'
-import { createServer, Socket } from 'node:net'
+import { Socket } from 'node:net'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import RequestIdMiddleware from '#middleware/request_id_middleware'
 import { eventually } from '#tests/support/eventually'
+import { freePort } from '#tests/support/app_processes'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -71,17 +72,6 @@ test.group('Request id | every ctx.logger line carries it', () => {
     assert.equal(bound, echoed)
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 /* The web process as `npm start` runs it, with its JSON log lines collected. */
 async function startServer(port: number) {

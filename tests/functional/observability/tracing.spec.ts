@@ -5,7 +5,7 @@ import payoutsConfig from '#config/payouts'
 import { AccountFactory } from '#database/factories/account_factory'
 import { direct } from '#infrastructure/database/direct'
 import { outboxInsertSql, type OutboxRow } from '#infrastructure/outbox/outbox'
-import { tokenFor, truncate } from '#tests/helpers'
+import { tokenFor, truncatePayoutTables } from '#tests/helpers'
 import { eventually } from '#tests/support/eventually'
 import { waitUntilSettled } from '#tests/support/processing'
 import { freePort, startAppProcess, type AppProcess } from '#tests/support/app_processes'
@@ -42,15 +42,7 @@ test.group('Tracing | one trace per payout across web, worker and provider', (gr
   let otel: Record<string, string>
 
   group.setup(async () => {
-    await truncate(
-      'dead_letters',
-      'inbox_messages',
-      'payout_events',
-      'payouts',
-      'transactions',
-      'accounts',
-      'outbox_messages'
-    )
+    await truncatePayoutTables()
     receiver = await startOtlpReceiver()
     const webPort = await freePort()
     web = `http://127.0.0.1:${webPort}`

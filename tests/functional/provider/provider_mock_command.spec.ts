@@ -1,21 +1,11 @@
 import { test } from '@japa/runner'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import app from '@adonisjs/core/services/app'
 import { ProviderClient } from '#infrastructure/provider/provider_client'
 import { eventually } from '#tests/support/eventually'
-
-async function freePort() {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const port = (server.address() as { port: number }).port
-  server.close()
-  await once(server, 'close')
-  return port
-}
+import { freePort } from '#tests/support/app_processes'
 
 test.group('ace provider:mock', () => {
   test('serves the provider API on --port until SIGTERM, then exits cleanly', async ({

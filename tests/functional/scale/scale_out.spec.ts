@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import payoutsConfig from '#config/payouts'
 import { AccountFactory } from '#database/factories/account_factory'
-import { tokenFor, truncate } from '#tests/helpers'
+import { tokenFor, truncatePayoutTables } from '#tests/helpers'
 import { eventually } from '#tests/support/eventually'
 import { freePort } from '#tests/support/app_processes'
 import { ProcessCluster } from '#tests/support/process_cluster'
@@ -117,16 +117,7 @@ test.group('Scale-out: 2 web processes, several workers and the relay', (group) 
   let cluster: ProcessCluster
 
   group.each.setup(async () => {
-    await truncate(
-      'dead_letters',
-      'inbox_messages',
-      'payout_events',
-      'payouts',
-      'transactions',
-      'accounts',
-      'outbox_messages',
-      'idempotency_keys'
-    )
+    await truncatePayoutTables('idempotency_keys')
     return () => cluster?.stopAll()
   })
 

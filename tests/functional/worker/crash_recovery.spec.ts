@@ -1,15 +1,13 @@
 import { test } from '@japa/runner'
 import { spawn, type ChildProcess } from 'node:child_process'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
-import { CreatePayout } from '#actions/payouts/create_payout'
-import { direct } from '#infrastructure/database/direct'
 import { CheckLedger } from '#queries/ledger/check_ledger'
 import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import { AccountFactory } from '#database/factories/account_factory'
 import {
+  createPayoutsFrom,
   payoutStatuses,
   startConfiguredMockProvider,
   waitUntilSettled,
@@ -36,15 +34,7 @@ test.group('Worker: crash recovery', (group) => {
   const children: ChildProcess[] = []
 
   group.each.setup(async () => {
-    await truncate(
-      'dead_letters',
-      'inbox_messages',
-      'payout_events',
-      'payouts',
-      'transactions',
-      'accounts',
-      'outbox_messages'
-    )
+    await truncatePayoutTables()
     provider = await startConfiguredMockProvider({ latencyMs: 300 })
     return async () => {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
@@ -57,19 +47,10 @@ test.group('Worker: crash recovery', (group) => {
   }) => {
     const { id: accountId } = await AccountFactory.merge({ balance: 10_000_000n }).create()
     const account = await Account.findOrFail(accountId)
-    const create = await app.container.make(CreatePayout)
-    const ids: string[] = []
-    for (let i = 0; i < 24; i++) {
-      const payout = await direct.transaction((trx) =>
-        create.handle(trx, {
-          account,
-          amount: 1000n,
-          recipientDetails: `IBAN crash-${i}`,
-          actor: 'test',
-        })
-      )
-      ids.push(payout.id)
-    }
+    const ids = await createPayoutsFrom(
+      account,
+      Array.from({ length: 24 }, (_, i) => `IBAN crash-${i}`)
+    )
 
     const first = spawnWorker()
     children.push(first)

@@ -1,14 +1,12 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
-import { CreatePayout } from '#actions/payouts/create_payout'
-import { direct } from '#infrastructure/database/direct'
 import { CheckLedger } from '#queries/ledger/check_ledger'
 import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import { AccountFactory } from '#database/factories/account_factory'
 import {
+  createPayoutsFrom,
   payoutStatuses,
   startConfiguredMockProvider,
   waitUntilSettled,
@@ -22,19 +20,8 @@ const FEE = 20n
 async function createPayouts(count: number) {
   const { id } = await AccountFactory.merge({ balance: 10_000_000n }).create()
   const account = await Account.findOrFail(id)
-  const create = await app.container.make(CreatePayout)
-  const ids: string[] = []
-  for (let i = 0; i < count; i++) {
-    const payout = await direct.transaction((trx) =>
-      create.handle(trx, {
-        account,
-        amount: AMOUNT,
-        recipientDetails: `IBAN drain-${i}`,
-        actor: 'test',
-      })
-    )
-    ids.push(payout.id)
-  }
+  const recipients = Array.from({ length: count }, (_, i) => `IBAN drain-${i}`)
+  const ids = await createPayoutsFrom(account, recipients, AMOUNT)
   return { account, ids }
 }
 
@@ -74,15 +61,7 @@ test.group('Worker: graceful shutdown', (group) => {
   let cluster: ProcessCluster
 
   group.each.setup(async () => {
-    await truncate(
-      'dead_letters',
-      'inbox_messages',
-      'payout_events',
-      'payouts',
-      'transactions',
-      'accounts',
-      'outbox_messages'
-    )
+    await truncatePayoutTables()
     cluster = new ProcessCluster()
     return async () => {
       await cluster.stopAll()

@@ -3,8 +3,6 @@ import type { Assert } from '@japa/assert'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Account from '#models/account'
-import { CreatePayout } from '#actions/payouts/create_payout'
-import { direct } from '#infrastructure/database/direct'
 import { CheckLedger } from '#queries/ledger/check_ledger'
 import { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
@@ -15,26 +13,19 @@ import {
   type StatusResult,
 } from '#infrastructure/provider/provider_client'
 import type { PayoutWorker } from '#consumers/payout_worker'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import { AccountFactory } from '#database/factories/account_factory'
 import {
+  createPayoutsFrom,
   startConfiguredMockProvider,
   startWorker,
+  stopWorkerAndProvider,
   waitUntilSettled,
 } from '#tests/support/processing'
 import { eventually } from '#tests/support/eventually'
 
 async function createPayouts(accountId: string, recipients: string[], amount = 1000n) {
-  const account = await Account.findOrFail(accountId)
-  const create = await app.container.make(CreatePayout)
-  const ids: string[] = []
-  for (const recipientDetails of recipients) {
-    const payout = await direct.transaction((trx) =>
-      create.handle(trx, { account, amount, recipientDetails, actor: 'test' })
-    )
-    ids.push(payout.id)
-  }
-  return ids
+  return createPayoutsFrom(await Account.findOrFail(accountId), recipients, amount)
 }
 
 async function providerRecord(provider: MockProviderServer, payoutId: string) {
@@ -66,28 +57,16 @@ async function assertPaidFromItsHold(assert: Assert, payoutId: string, accountId
   assert.deepEqual(await new CheckLedger().handle(), [])
 }
 
-const TABLES = [
-  'dead_letters',
-  'inbox_messages',
-  'payout_events',
-  'payouts',
-  'transactions',
-  'accounts',
-  'outbox_messages',
-  'provider_events',
-]
-
 test.group('Worker: processing payouts end to end', (group) => {
   let provider: MockProviderServer
   let worker: PayoutWorker | undefined
 
   group.each.setup(async () => {
-    await truncate(...TABLES)
+    await truncatePayoutTables('provider_events')
     provider = await startConfiguredMockProvider()
     return async () => {
-      await worker?.stop()
+      await stopWorkerAndProvider(provider, worker)
       worker = undefined
-      await provider.stop()
     }
   })
 

@@ -5,7 +5,6 @@ import db from '@adonisjs/lucid/services/db'
 import type { Channel } from 'amqplib'
 import Account from '#models/account'
 import PayoutsReconcile from '#commands/payouts_reconcile'
-import { CreatePayout } from '#actions/payouts/create_payout'
 import { NextStep } from '#actions/payouts/next_step'
 import { PayoutTransitions } from '#actions/payouts/payout_transitions'
 import { ReconcilePayouts, type ReconcileResult } from '#actions/payouts/reconcile_payouts'
@@ -22,40 +21,24 @@ import { listSweepablePayouts } from '#queries/payouts/sweepable_payouts'
 import type { MockProviderServer } from '#dev/mock_provider/mock_provider_server'
 import { AccountFactory } from '#database/factories/account_factory'
 import { UserFactory } from '#database/factories/user_factory'
-import { truncate } from '#tests/helpers'
+import { truncatePayoutTables } from '#tests/helpers'
 import { takeMessage } from '#tests/support/broker'
 import { eventually } from '#tests/support/eventually'
 import { inquiry } from '#tests/support/provider'
 import {
+  createPayoutsFrom,
   payoutStatuses,
   startConfiguredMockProvider,
   startWorker,
+  stopWorkerAndProvider,
   waitUntilSettled,
 } from '#tests/support/processing'
-
-const TABLES = [
-  'dead_letters',
-  'inbox_messages',
-  'payout_events',
-  'payouts',
-  'transactions',
-  'accounts',
-  'outbox_messages',
-  'provider_events',
-]
 
 /* NEW payouts of 10.00 (10.20 held); their own payout.process commands are purged. */
 async function newPayouts(channel: Channel, recipients: string[]) {
   const { id } = await AccountFactory.merge({ balance: 1_000_000n }).create()
   const account = await Account.findOrFail(id)
-  const create = await app.container.make(CreatePayout)
-  const ids: string[] = []
-  for (const recipientDetails of recipients) {
-    const payout = await direct.transaction((trx) =>
-      create.handle(trx, { account, amount: 1000n, recipientDetails, actor: 'test' })
-    )
-    ids.push(payout.id)
-  }
+  const ids = await createPayoutsFrom(account, recipients)
   await eventually(async () => {
     const unpublished = await db.rawQuery(
       `SELECT count(*)::int AS n FROM outbox_messages WHERE published_at IS NULL`
@@ -118,16 +101,15 @@ test.group('Sweeper: overdue retries and stuck payouts', (group) => {
   let channel: Channel
 
   group.each.setup(async () => {
-    await truncate(...TABLES)
+    await truncatePayoutTables('provider_events')
     provider = await startConfiguredMockProvider()
     channel = await (await app.container.make(BrokerConnection)).openChannel('sweeper test')
     for (const queue of [TOPOLOGY.queues.process, ...TOPOLOGY.retryQueues]) {
       await channel.purgeQueue(queue)
     }
     return async () => {
-      await worker?.stop()
+      await stopWorkerAndProvider(provider, worker)
       worker = undefined
-      await provider.stop()
       for (const queue of [TOPOLOGY.queues.process, ...TOPOLOGY.retryQueues]) {
         await channel.purgeQueue(queue)
       }
