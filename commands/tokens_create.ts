@@ -65,6 +65,7 @@ export default class TokensCreate extends BaseCommand {
 
     const { default: User } = await import('#models/user')
     const { CreateToken } = await import('#actions/tokens/create_token')
+    const { cliOrigin } = await import('#infrastructure/audit/audit_origin')
     const user = await User.findByEmail(this.email)
     if (!user) {
       this.logger.error(`No user with email ${this.email}`)
@@ -74,11 +75,15 @@ export default class TokensCreate extends BaseCommand {
     const { TokenAbilitiesNotAllowedException } = await import('#exceptions/token_exceptions')
     let created
     try {
-      created = await new CreateToken().handle(user, {
-        name: this.name,
-        abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
-        expiresIn: expiresInSeconds,
-      })
+      created = await new CreateToken().handle(
+        cliOrigin(`cli:${process.env.USER ?? 'operator'}`),
+        user,
+        {
+          name: this.name,
+          abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
+          expiresIn: expiresInSeconds,
+        }
+      )
     } catch (error) {
       if (!(error instanceof TokenAbilitiesNotAllowedException)) throw error
       this.logger.error(error.message)

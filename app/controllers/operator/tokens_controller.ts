@@ -5,14 +5,16 @@ import { CreateToken } from '#actions/tokens/create_token'
 import { RevokeToken } from '#actions/tokens/revoke_token'
 import { createTokenValidator } from '#validators/user'
 import { uuidParam } from '#controllers/api/support/params'
+import { dashboardOrigin } from '#infrastructure/audit/audit_origin'
 
 export default class TokensController {
   @inject()
-  async store({ bouncer, params, request, response, session }: HttpContext, action: CreateToken) {
+  async store(ctx: HttpContext, action: CreateToken) {
+    const { bouncer, params, request, response, session } = ctx
     await bouncer.authorize('manageUsers')
     const user = await User.findOrFail(uuidParam(params.id))
     const input = await request.validateUsing(createTokenValidator)
-    const { token, secret, dropped } = await action.handle(user, {
+    const { token, secret, dropped } = await action.handle(dashboardOrigin(ctx), user, {
       name: input.name,
       abilities: input.abilities,
       expiresIn: input.neverExpires
@@ -33,10 +35,11 @@ export default class TokensController {
   }
 
   @inject()
-  async destroy({ bouncer, params, response, session }: HttpContext, action: RevokeToken) {
+  async destroy(ctx: HttpContext, action: RevokeToken) {
+    const { bouncer, params, response, session } = ctx
     await bouncer.authorize('manageUsers')
     const user = await User.findOrFail(uuidParam(params.userId))
-    await action.handle(user, String(params.id))
+    await action.handle(dashboardOrigin(ctx), user, String(params.id))
     session.flash('success', `Token revoked for ${user.email}`)
     return response.redirect().toPath(`/users#user-${user.id}`)
   }

@@ -1,7 +1,8 @@
 import type { Secret } from '@adonisjs/core/helpers'
 import type { LucidModel } from '@adonisjs/lucid/types/model'
 import { AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
-import { direct } from '#infrastructure/database/direct'
+import { direct, type Transaction } from '#infrastructure/database/direct'
+import type { RawBindings } from '#infrastructure/database/bindings'
 import type { AccessTokenDbColumns } from '@adonisjs/auth/types/access_tokens'
 import { TokenCache } from '#infrastructure/auth/token_cache'
 
@@ -90,6 +91,63 @@ export class ThrottledAccessTokensProvider<
   #check(row: TokenRow, secret: Secret<string>) {
     const token = this.dbRowToAccessToken(row)
     return token.verify(secret) && !token.isExpired() ? token : null
+  }
+
+  /*
+   * create() and delete() of the framework's provider, inside `trx`, so the
+   * audit row of the same action commits or rolls back with the token. The
+   * row, the secret and its hash are made exactly as create() makes them.
+   */
+  async createIn(
+    trx: Transaction,
+    ownerId: string,
+    abilities: string[],
+    options: { name?: string; expiresIn?: string | number }
+  ) {
+    const transient = AccessToken.createTransientToken(
+      ownerId,
+      this.tokenSecretLength,
+      options.expiresIn
+    )
+    const now = new Date()
+    const { rows } = await trx.rawQuery(
+      `INSERT INTO ${this.table}
+         (tokenable_id, type, name, hash, abilities, created_at, updated_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        ownerId,
+        this.type,
+        options.name ?? null,
+        transient.hash,
+        JSON.stringify(abilities),
+        now,
+        now,
+        transient.expiresAt ?? null,
+      ] as RawBindings
+    )
+    return new AccessToken({
+      identifier: String(rows[0].id),
+      tokenableId: ownerId,
+      type: this.type,
+      prefix: this.prefix,
+      secret: transient.secret,
+      name: options.name ?? null,
+      hash: transient.hash,
+      abilities,
+      createdAt: now,
+      updatedAt: now,
+      lastUsedAt: null,
+      expiresAt: transient.expiresAt ?? null,
+    })
+  }
+
+  /* Deletes one of an owner's tokens in `trx`; its name, or null when it had no such token. */
+  async deleteIn(trx: Transaction, ownerId: string, tokenId: string) {
+    const { rows } = await trx.rawQuery(
+      `DELETE FROM ${this.table} WHERE id = ? AND tokenable_id = ? AND type = ? RETURNING name`,
+      [tokenId, ownerId, this.type]
+    )
+    return rows.length ? { name: (rows[0].name as string | null) ?? null } : null
   }
 
   /* The owner row read with the token; undefined when no verified request is waiting for it. */

@@ -8,10 +8,18 @@ import { ThrottledAccessTokensProvider } from '#infrastructure/auth/access_token
  * service the model needs is booted.
  */
 export function registerUserAccessTokens() {
-  User.accessTokens = new ThrottledAccessTokensProvider({
+  User.accessTokens = userTokens()
+}
+
+let provider: ThrottledAccessTokensProvider<typeof User> | undefined
+
+/* The one token store of the User model, with its in-transaction create and delete. */
+export function userTokens() {
+  provider ??= new ThrottledAccessTokensProvider({
     tokenableModel: User,
     prefix: 'pat_',
     table: 'auth_access_tokens',
     type: 'api_token',
   })
+  return provider
 }

@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { RevokeToken } from '#actions/tokens/revoke_token'
 import { tokenCache } from '#infrastructure/auth/access_tokens_provider'
+import { cliOrigin } from '#infrastructure/audit/audit_origin'
 import { tokenFor } from '#tests/helpers'
 import { eventually } from '#tests/support/eventually'
 
@@ -93,7 +94,7 @@ test.group('Access token cache', (group) => {
     client,
   }) => {
     const { token, user } = await usedToken(client)
-    await new RevokeToken().handle(user, idOf(token))
+    await new RevokeToken().handle(cliOrigin('cli:test'), user, idOf(token))
     ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(401)
   })
 

@@ -102,6 +102,13 @@ test.group('ace tokens:create', (group) => {
     assert.equal(row.name, 'billing-service')
     assert.deepEqual(JSON.parse(row.abilities), ['payouts:read', 'payouts:write'])
     assert.notInclude(row.hash, stdoutOf(command)[0])
+    // Audited in the token's transaction, via the CLI.
+    const audit = await db
+      .from('audit_log')
+      .where({ action: 'token.create', target_id: String(row.id) })
+      .firstOrFail()
+    assert.equal(audit.via, 'cli')
+    assert.deepEqual(audit.changes.abilities.after, ['payouts:read', 'payouts:write'])
   })
 
   test('the real process writes exactly one line, the token, on stdout', async ({
