@@ -27,14 +27,57 @@ export async function consume(
   name: LimitName,
   key: string,
   store: 'shared' | 'local',
-  options: LimiterConsumptionOptions
+  options: LimiterConsumptionOptions,
+  amount = 1
 ) {
   if (!rateLimits.enabled) return
   try {
-    await limiterOf(store, options).consume(`${name}:${key}`)
+    await limiterOf(store, options).consume(`${name}:${key}`, amount)
   } catch (error) {
     if (error instanceof errors.E_TOO_MANY_REQUESTS) throw refusal(name, error.response)
     throw error
+  }
+}
+
+/*
+ * The sustained API limit is shared by every web process, but one upsert per
+ * request doubled the database work of a read and cost the create path 12 %
+ * of its rate. So a process takes a lease of requests from the shared count
+ * at once (1 % of the limit, at most LEASE_MAX, 1 under a small limit, so
+ * small limits stay exact) and spends it locally for up to LEASE_MS. A
+ * lease counts its requests in advance: a token is refused at most
+ * lease-size early per process, never late.
+ */
+const LEASE_MAX = 50
+const LEASE_MS = 5_000
+const leases = new Map<string, { left: number; until: number }>()
+/* One refill at a time per token: concurrent requests wait for it instead of each taking a lease. */
+const refills = new Map<string, Promise<void>>()
+
+async function takeSustained(tokenId: string, perMinute: number) {
+  const size = Math.max(1, Math.min(LEASE_MAX, Math.floor(perMinute / 100)))
+  if (size === 1) return consume('api', tokenId, 'shared', { requests: perMinute, duration: 60 })
+  // A changed limit starts new leases.
+  const key = `${tokenId}:${perMinute}`
+  for (;;) {
+    const lease = leases.get(key)
+    if (lease && lease.left > 0 && lease.until > Date.now()) {
+      lease.left -= 1
+      return
+    }
+    let refill = refills.get(key)
+    if (!refill) {
+      // A 429 rejects the refill, and with it every request waiting on it.
+      refill = consume('api', tokenId, 'shared', { requests: perMinute, duration: 60 }, size)
+        .then(() => {
+          // Tokens come and go; forget the leases now and then.
+          if (leases.size > 10_000) leases.clear()
+          leases.set(key, { left: size, until: Date.now() + LEASE_MS })
+        })
+        .finally(() => refills.delete(key))
+      refills.set(key, refill)
+    }
+    await refill
   }
 }
 
@@ -42,7 +85,7 @@ export async function consume(
 export async function throttleApi(tokenId: string) {
   const { burstPerSecond, perMinute } = rateLimits.api
   await consume('api', `burst:${tokenId}`, 'local', { requests: burstPerSecond, duration: 1 })
-  await consume('api', tokenId, 'shared', { requests: perMinute, duration: 60 })
+  await takeSustained(tokenId, perMinute)
 }
 
 /* Provider callbacks from one address. */

@@ -58,6 +58,29 @@ test.group('Rate limits | API per token', (group) => {
     ;(await client.get('/api/v1/me').bearerToken(other.token)).assertStatus(200)
   })
 
+  test('a process counts requests in leases of the shared limit, one refill at a time', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    // 1 % of 1,000: leases of 10 requests, one upsert each instead of one per request.
+    lower(cleanup, 'api', { perMinute: 1000, burstPerSecond: 1000 })
+    const { token } = await tokenFor(['accounts:read'])
+
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => client.get('/api/v1/me').bearerToken(token))
+    )
+
+    answers.forEach((answer) => answer.assertStatus(200))
+    // The burst count lives in memory: the table holds the shared counts only.
+    const rows: { points: number }[] = await db.from('rate_limits').whereLike('key', 'api:%')
+    const counted = rows.reduce((sum, row) => sum + Number(row.points), 0)
+    // Every request counted, in advance, and at most one lease ahead: concurrent requests
+    // waited for one refill instead of each taking a lease (30 × 10 = 300 before that).
+    assert.isAtLeast(counted, 30)
+    assert.isAtMost(counted, 40)
+  })
+
   test('the burst limit of one process refuses too', async ({ client, assert, cleanup }) => {
     lower(cleanup, 'api', { burstPerSecond: 2 })
     const { token } = await tokenFor(['accounts:read'])
