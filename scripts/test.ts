@@ -24,6 +24,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { ace, ensureDatabase, log, readEnv } from './support.ts'
+import type { TestSummary } from '../tests/reporters/summary_reporter.ts'
 
 process.env.NODE_ENV = 'test'
 const env = readEnv('.env.test', '.env')
@@ -103,19 +104,8 @@ function specFiles(dir = 'tests'): string[] {
     .sort()
 }
 
-interface Summary {
-  passed: number
-  failed: number
-  skipped: number
-  todo: number
-  total: number
-  has_error: boolean
-  failed_tests: string[]
-  duration_ms: number
-}
-
-function readSummary(file: string): Summary | null {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary) : null
+function readTestSummary(file: string): TestSummary | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TestSummary) : null
 }
 
 /* Runs one shard's files with its output kept in a log, printed whole at the end. */
@@ -171,7 +161,7 @@ async function sharded() {
     codes.push(await runShard('alone', alone, lanes[0], summaries.at(-1)!))
   }
 
-  const total: Summary = {
+  const total: TestSummary = {
     passed: 0,
     failed: 0,
     skipped: 0,
@@ -182,7 +172,7 @@ async function sharded() {
     duration_ms: 0,
   }
   summaries.forEach((file, i) => {
-    const part = readSummary(file)
+    const part = readTestSummary(file)
     // A shard that died before its reporter ran counts as one failure.
     if (!part) return void (codes[i] !== 0 && (total.failed += 1))
     total.passed += part.passed
