@@ -209,15 +209,22 @@ export async function runChaos(options: ChaosOptions, deps: ChaosDeps): Promise<
     // Each killed process comes back after its down time, while the next kill is already due.
     const director = (async () => {
       const restarts: Promise<void>[] = []
+      // A process still coming back is not killed again: its restart would fail mid-start.
+      const restarting = new Set<string>()
       for (const kill of killAt) {
         while (done / options.payouts < kill.at) await sleep(50)
         const names = kill.kind === 'worker' ? cluster.workerNames() : cluster.webNames()
         const name = names[Math.floor(kill.pick * names.length)]
-        if (!name || !cluster.isRunning(name)) continue
+        if (!name || restarting.has(name) || !cluster.isRunning(name)) continue
         await cluster.kill(name)
         kills.push(`${name} at ${done}/${options.payouts}`)
         log(`SIGKILL ${name} after ${done} payouts`)
-        restarts.push(sleep(kill.downMs).then(() => cluster.restart(name)))
+        restarting.add(name)
+        restarts.push(
+          sleep(kill.downMs)
+            .then(() => cluster.restart(name))
+            .finally(() => restarting.delete(name))
+        )
       }
       await Promise.all(restarts)
     })()
