@@ -47,9 +47,10 @@ export const searchValidator = vine.create({ q: searchText(255).optional() })
 export const statementValidator = vine.create({
   from: instant(),
   to: instant(),
+  // `<created_at ms>.<seq>`: 14 digits of ms stay before the year 9999 (15 reach past it, a 500).
   after: vine
     .string()
-    .regex(/^\d{1,15}\.\d{1,18}$/)
+    .regex(/^\d{1,14}\.\d{1,18}$/)
     .optional(),
 })
 

@@ -182,13 +182,14 @@ function inRange(time: number) {
 }
 
 const instantRule = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
-  if (typeof value !== 'string' || Number.isNaN(parseInstant(value))) {
+  const time = typeof value === 'string' ? parseInstant(value) : Number.NaN
+  if (Number.isNaN(time)) {
     field.report(
       'The {{ field }} field must be an ISO 8601 instant such as 2026-01-31T12:00:00Z',
       'iso8601',
       field
     )
-  } else if (!inRange(parseInstant(value))) {
+  } else if (!inRange(time)) {
     field.report(
       'The {{ field }} field must be between the years 0001 and 9999 (UTC)',
       'range',

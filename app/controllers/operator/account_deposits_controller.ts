@@ -22,14 +22,10 @@ export default class AccountDepositsController {
       meta: { currency: account.currency },
     })
     const amount = input.amount
-    const deposit = {
-      account,
-      amount,
-      reference: input.reference ?? null,
-      actor: dashboardOrigin(ctx).actor,
-    }
+    const origin = dashboardOrigin(ctx)
+    const deposit = { account, amount, reference: input.reference ?? null, actor: origin.actor }
     const entry = await direct.transaction((trx) =>
-      audited(trx, dashboardOrigin(ctx), depositPosted, () => this.postDeposit.handle(trx, deposit))
+      audited(trx, origin, depositPosted, () => this.postDeposit.handle(trx, deposit))
     )
     const money = (minor: bigint) => `${formatAmount(minor, account.currency)} ${account.currency}`
     session.flash(

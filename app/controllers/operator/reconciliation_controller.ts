@@ -14,7 +14,6 @@ import { actorNames } from '#queries/users/actor_names'
 import { filterContradictionsValidator, reconcileValidator } from '#validators/console'
 import { filledFields } from '#validators/dashboard'
 import { listLink } from '#controllers/operator/support/listing'
-import { NotFoundException } from '#exceptions/business_refusal'
 import { formatAmount } from '#domain/money'
 
 const PAGE_SIZE = 50
@@ -55,11 +54,10 @@ export default class ReconciliationController {
     })
   }
 
-  /* POST /reconciliation/:id — :id is the contradiction's timeline event id */
+  /* POST /reconciliation/:id — :id (digits, the route's matcher) is a timeline event id */
   async store(ctx: HttpContext) {
     const { bouncer, params, request, response, session } = ctx
     await bouncer.authorize('actOnPayouts')
-    if (!/^\d{1,18}$/.test(String(params.id))) throw new NotFoundException()
     const { note } = await request.validateUsing(reconcileValidator)
     const origin = dashboardOrigin(ctx)
     const review = { eventId: String(params.id), note, actor: origin.actor }

@@ -9,9 +9,19 @@ import { listSweepablePayouts } from '#queries/payouts/sweepable_payouts'
 import { sweeperActions, waitingRetries } from '#queries/payouts/waiting_retries'
 import { uuidParam } from '#controllers/api/support/params'
 import { formatAmount } from '#domain/money'
+import { isUuid } from '#domain/ids'
 
 const PAGE_SIZE = 50
 const AFTER = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_([0-9a-f-]{36})$/
+
+/* The `after` of a retries page link, or nothing for anything else (the first page). */
+function afterOf(text: string) {
+  const match = AFTER.exec(text)
+  if (!match) return undefined
+  const at = new Date(match[1])
+  // The pattern lets through an instant or an id PostgreSQL would refuse (a 500).
+  return Number.isNaN(at.getTime()) || !isUuid(match[2]) ? undefined : { at, id: match[2] }
+}
 
 /*
  * Payouts that need a push: the retries page (waiting for their next
@@ -29,8 +39,7 @@ export default class RecoveryController {
   /* GET /retries */
   async retries({ bouncer, request, view }: HttpContext) {
     await bouncer.authorize('viewDashboard')
-    const match = AFTER.exec(String(request.input('after', '')))
-    const after = match ? { at: new Date(match[1]), id: match[2] } : undefined
+    const after = afterOf(String(request.input('after', '')))
     const listing = await waitingRetries({ limit: PAGE_SIZE, after })
     return view.render('pages/recovery/retries', {
       title: 'Retries',

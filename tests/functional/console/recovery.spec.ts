@@ -160,4 +160,19 @@ test.group('Console: retries and stuck payouts', (group) => {
     const after = await client.get('/stuck').loginAs(viewer)
     assert.notInclude(after.text(), `data-id="${payout.id}"`)
   })
+
+  test('a retries page link that does not hold a real instant and id is the first page', async ({
+    client,
+  }) => {
+    const viewer = await UserFactory.apply('viewer').create()
+    const zero = '00000000-0000-0000-0000-000000000000'
+    for (const after of [
+      `2026-13-45T99:99Z_${zero}`,
+      `2026-01-01T00:00:00Z_${'-'.repeat(36)}`,
+      `2026-01-01T00:00:00.000Z_${zero}`,
+    ]) {
+      const page = await client.get('/retries').qs({ after }).loginAs(viewer)
+      page.assertStatus(200)
+    }
+  })
 })

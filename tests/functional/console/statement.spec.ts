@@ -76,4 +76,16 @@ test.group('Console: account statement', (group) => {
     junk.assertStatus(200)
     junk.assertTextIncludes('Enter a date and time')
   })
+
+  test('a page cursor past the instants PostgreSQL reads is refused by the form, not a 500', async ({
+    client,
+  }) => {
+    const { user } = await tokenFor(['*'], 'operator')
+    const account = await AccountFactory.apply('funded').create()
+    const period = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z'
+    const page = await client
+      .get(`/accounts/${account.id}/statement?${period}&after=999999999999999.1`)
+      .loginAs(user)
+    page.assertStatus(200)
+  })
 })
