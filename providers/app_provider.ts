@@ -76,12 +76,7 @@ export default class AppProvider {
   /* Verified tokens are cached while this process hears every change to tokens and users. */
   async #listenForAuthChanges() {
     const { tokenCache } = await import('#infrastructure/auth/access_tokens_provider')
-    const database = this.app.config.get<{
-      connections: { postgres: { connection: Record<string, unknown> } }
-    }>('database')
-    this.#authListener = new AuthChangeListener(tokenCache, {
-      connection: database.connections.postgres.connection,
-    })
+    this.#authListener = new AuthChangeListener(tokenCache)
     // In the background: boot does not wait on it, and until it listens the cache stays off.
     void this.#authListener.start()
   }

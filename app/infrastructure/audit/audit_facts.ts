@@ -1,6 +1,7 @@
 import type { Transaction } from '#infrastructure/database/direct'
 import type { AccountRecord, LedgerEntryRecord, PayoutRecord } from '#domain/records'
 import type { AuditChanges, AuditFact, AuditSpec } from '#infrastructure/audit/audit_log'
+import { lockPayout } from '#infrastructure/payouts/payout_store'
 
 /*
  * The audit fact of each write, shared by the dashboard, the API and the
@@ -31,24 +32,18 @@ export const payoutCanceled: AuditSpec<PayoutRecord> = {
   }),
 }
 
-type Editable = { comment: string | null; recipient_details: string } | undefined
-
 /* The edited fields as they were, read (and locked) in the edit's transaction. */
-export function payoutEdited(payoutId: string): AuditSpec<PayoutRecord, Editable> {
+export function payoutEdited(payoutId: string): AuditSpec<PayoutRecord, PayoutRecord | null> {
   return {
-    before: async (trx: Transaction) => {
-      const found = await trx.rawQuery(
-        `SELECT comment, recipient_details FROM payouts WHERE id = ? FOR UPDATE`,
-        [payoutId]
-      )
-      return found.rows[0]
-    },
+    before: (trx: Transaction) => lockPayout(trx, payoutId),
     fact: (payout, before) => {
-      const after = { comment: payout.comment, recipient_details: payout.recipientDetails }
       const changes: AuditChanges = {}
-      for (const field of ['comment', 'recipient_details'] as const) {
-        if (before?.[field] !== after[field]) {
-          changes[field] = { before: before?.[field], after: after[field] }
+      for (const [field, key] of [
+        ['comment', 'comment'],
+        ['recipient_details', 'recipientDetails'],
+      ] as const) {
+        if (before?.[key] !== payout[key]) {
+          changes[field] = { before: before?.[key], after: payout[key] }
         }
       }
       return { action: 'payout.update', targetType: 'payout', targetId: payout.id, changes }

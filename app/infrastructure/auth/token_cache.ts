@@ -75,7 +75,8 @@ export class TokenCache<Row> {
 }
 
 export interface ListenerOptions {
-  connection: pg.ClientConfig
+  /* The application's postgres connection unless given. */
+  connection?: pg.ClientConfig
   /* Wait before reconnecting after the connection is lost. */
   retryMs?: number
 }
@@ -91,7 +92,7 @@ export class AuthChangeListener {
 
   constructor(
     private cache: TokenCache<unknown>,
-    options: ListenerOptions
+    options: ListenerOptions = {}
   ) {
     this.#listener = new PgListener({
       channels: [AUTH_CHANGED_CHANNEL],

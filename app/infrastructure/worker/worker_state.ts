@@ -1,5 +1,6 @@
 import { direct, type SqlClient, type Transaction } from '#infrastructure/database/direct'
 import type { RawBindings } from '#infrastructure/database/bindings'
+import { NOW_MS } from '#infrastructure/database/clock'
 
 /*
  * The only writer of worker_heartbeats and consumer_pauses. Heartbeats are
@@ -84,7 +85,7 @@ export async function setQueuePaused(
   await trx.rawQuery(
     `INSERT INTO consumer_pauses (queue, paused, changed_by) VALUES (?, ?, ?)
      ON CONFLICT (queue) DO UPDATE SET paused = EXCLUDED.paused,
-       changed_by = EXCLUDED.changed_by, changed_at = date_trunc('milliseconds', clock_timestamp())`,
+       changed_by = EXCLUDED.changed_by, changed_at = ${NOW_MS}`,
     [change.queue, change.paused, change.actor]
   )
   await trx.rawQuery(`SELECT pg_notify(?, ?)`, [CONSUMER_PAUSES_CHANNEL, change.queue])
