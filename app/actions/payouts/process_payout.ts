@@ -20,6 +20,7 @@ import { PayoutTransitions } from '#actions/payouts/payout_transitions'
 import { NextStep } from '#actions/payouts/next_step'
 import { ProviderClient, type PayResult } from '#infrastructure/provider/provider_client'
 import { TOPOLOGY } from '#infrastructure/rabbitmq/topology'
+import { toDate } from '#transformers/json'
 
 export const PROCESS_CONSUMER = 'payouts.process'
 
@@ -281,6 +282,5 @@ export class ProcessPayout {
 
 /* Since when the provider holds the payout as pending (set whenever this is asked). */
 function waitingSince(payout: PayoutRecord) {
-  const since = payout.awaitingProviderSince!
-  return (since instanceof Date ? since : since.toJSDate()).getTime()
+  return toDate(payout.awaitingProviderSince!).getTime()
 }

@@ -2,7 +2,7 @@ import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import payoutsConfig from '#config/payouts'
 import { QUEUES } from '#domain/messages'
-import type { Instant, PayoutRecord } from '#domain/records'
+import type { PayoutRecord } from '#domain/records'
 import { direct, type Transaction } from '#infrastructure/database/direct'
 import { Inbox } from '#infrastructure/inbox/inbox'
 import { Outbox } from '#infrastructure/outbox/outbox'
@@ -23,6 +23,7 @@ import {
 import { NextStep } from '#actions/payouts/next_step'
 import { PayoutTransitions } from '#actions/payouts/payout_transitions'
 import { PROCESS_CONSUMER } from '#actions/payouts/process_payout'
+import { isoUtc, toDate } from '#transformers/json'
 
 /* The timeline's actor of everything the sweeper does (`payouts:reconcile` included). */
 export const SWEEPER_ACTOR = 'sweeper'
@@ -163,7 +164,7 @@ export class ReconcilePayouts {
         attempt,
         message_id: messageId,
         ...(replaced ? { replaced_message_id: replaced } : {}),
-        ...(payout.nextAttemptAt ? { due_at: toDate(payout.nextAttemptAt).toISOString() } : {}),
+        ...(payout.nextAttemptAt ? { due_at: isoUtc(payout.nextAttemptAt) } : {}),
         ...extra,
       },
     })
@@ -271,8 +272,4 @@ export class ReconcilePayouts {
   protected count(trx: Transaction, action: ReconcileAction, reason: ReconcileResult['reason']) {
     trx.after('commit', () => payoutMetrics.sweeperActions.inc({ action, reason }))
   }
-}
-
-function toDate(value: Instant) {
-  return value instanceof Date ? value : value.toJSDate()
 }
