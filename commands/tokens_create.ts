@@ -75,15 +75,11 @@ export default class TokensCreate extends BaseCommand {
     const { TokenAbilitiesNotAllowedException } = await import('#exceptions/token_exceptions')
     let created
     try {
-      created = await new CreateToken().handle(
-        cliOrigin(`cli:${process.env.USER ?? 'operator'}`),
-        user,
-        {
-          name: this.name,
-          abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
-          expiresIn: expiresInSeconds,
-        }
-      )
+      created = await new CreateToken().handle(cliOrigin(), user, {
+        name: this.name,
+        abilities: abilities as ('*' | (typeof TOKEN_ABILITIES)[number])[],
+        expiresIn: expiresInSeconds,
+      })
     } catch (error) {
       if (!(error instanceof TokenAbilitiesNotAllowedException)) throw error
       this.logger.error(error.message)

@@ -43,7 +43,7 @@ export default class UsersAccess extends BaseCommand {
       return
     }
     const { cliOrigin } = await import('#infrastructure/audit/audit_origin')
-    const origin = cliOrigin(`cli:${process.env.USER ?? 'operator'}`)
+    const origin = cliOrigin()
     try {
       this.logger.success(await this.apply(origin, user.id, user.email))
     } catch (error) {

@@ -42,10 +42,7 @@ export default class UsersCreate extends BaseCommand {
         role: this.role as Role,
         fullName: this.name,
       })
-      const user = await new CreateUser().handle(
-        input,
-        cliOrigin(`cli:${process.env.USER ?? 'operator'}`)
-      )
+      const user = await new CreateUser().handle(input, cliOrigin())
       this.logger.success(`Created ${user.role} ${user.email} (${user.id})`)
     } catch (error) {
       this.exitCode = 1

@@ -17,7 +17,7 @@ export abstract class ConsumptionCommand extends BaseCommand {
     const { cliOrigin } = await import('#infrastructure/audit/audit_origin')
     const { consumptionSet } = await import('#infrastructure/audit/audit_facts')
     const { SetConsumption, PAUSABLE_QUEUES } = await import('#actions/workers/set_consumption')
-    const origin = cliOrigin(`cli:${process.env.USER ?? 'operator'}`)
+    const origin = cliOrigin()
     const change = { queue: PAUSABLE_QUEUES[0], paused: this.paused, actor: origin.actor }
     const action = new SetConsumption()
     const done = await direct.transaction((trx) =>

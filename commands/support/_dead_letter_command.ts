@@ -34,45 +34,35 @@ export abstract class DeadLetterActionCommand extends BaseCommand {
       return
     }
     const { BusinessRefusal } = await import('#exceptions/business_refusal')
-    const { direct } = await import('#infrastructure/database/direct')
-    const { ResolveDeadLetter } = await import('#actions/dead_letters/resolve_dead_letter')
     const { ResolveDeadLetters } = await import('#actions/dead_letters/resolve_dead_letters')
-    const { audited } = await import('#infrastructure/audit/audit_log')
     const { cliOrigin } = await import('#infrastructure/audit/audit_origin')
-    const { deadLetterResolved } = await import('#infrastructure/audit/audit_facts')
-    const actor = `cli:${process.env.USER ?? 'operator'}`
+    const origin = cliOrigin()
+    const resolver = await this.app.container.make(ResolveDeadLetters)
 
     let done = 0
     let refused = 0
     if (this.all) {
-      const bulk = await this.app.container.make(ResolveDeadLetters)
-      const result = await bulk.handle(
+      const result = await resolver.handle(
         action,
         { payoutId: this.payout, errorCode: this.errorCode },
-        cliOrigin(actor)
+        origin
       )
       done = result.done.length
       for (const item of result.refused) this.logger.error(`${item.id}: ${item.message}`)
       refused = result.refused.length
     } else {
-      const single = await this.app.container.make(ResolveDeadLetter)
       for (const id of ids) {
+        if (!isUuid(id)) {
+          this.logger.error(`${id}: not a dead letter id`)
+          refused++
+          continue
+        }
         try {
-          if (!isUuid(id)) throw new Error('not a dead letter id')
-          await direct.transaction((trx) =>
-            audited(trx, cliOrigin(actor), deadLetterResolved(action), () =>
-              single[action](trx, id.toLowerCase(), actor)
-            )
-          )
+          await resolver.one(action, id.toLowerCase(), origin)
           done++
         } catch (error) {
-          if (
-            !(error instanceof BusinessRefusal) &&
-            !(error instanceof Error && error.message === 'not a dead letter id')
-          ) {
-            throw error
-          }
-          this.logger.error(`${id}: ${(error as Error).message}`)
+          if (!(error instanceof BusinessRefusal)) throw error
+          this.logger.error(`${id}: ${error.message}`)
           refused++
         }
       }

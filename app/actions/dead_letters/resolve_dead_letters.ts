@@ -29,11 +29,7 @@ export class ResolveDeadLetters {
     const result: BulkResult = { done: [], refused: [] }
     for (const { id } of rows) {
       try {
-        await direct.transaction((trx) =>
-          audited(trx, origin, deadLetterResolved(action), () =>
-            this.single[action](trx, id, origin.actor)
-          )
-        )
+        await this.one(action, id, origin)
         result.done.push(id)
       } catch (error) {
         if (!(error instanceof BusinessRefusal)) throw error
@@ -41,5 +37,14 @@ export class ResolveDeadLetters {
       }
     }
     return result
+  }
+
+  /* One dead letter in its own transaction, audited as `origin`. */
+  one(action: 'replay' | 'discard', id: string, origin: AuditOrigin) {
+    return direct.transaction((trx) =>
+      audited(trx, origin, deadLetterResolved(action), () =>
+        this.single[action](trx, id, origin.actor)
+      )
+    )
   }
 }

@@ -1,16 +1,12 @@
 import { inject } from '@adonisjs/core'
-import { direct } from '#infrastructure/database/direct'
 import type { HttpContext } from '@adonisjs/core/http'
 import type DeadLetter from '#models/dead_letter'
-import { ResolveDeadLetter } from '#actions/dead_letters/resolve_dead_letter'
 import { ResolveDeadLetters, type BulkResult } from '#actions/dead_letters/resolve_dead_letters'
 import { filterDeadLettersValidator } from '#validators/dead_letter'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { uuidParam } from '#controllers/api/support/params'
 import { deadLetterFilterOf, filledFields } from '#controllers/operator/support/dead_letter_filter'
-import { audited } from '#infrastructure/audit/audit_log'
 import { dashboardOrigin } from '#infrastructure/audit/audit_origin'
-import { deadLetterResolved } from '#infrastructure/audit/audit_facts'
 
 type Verb = 'replay' | 'discard'
 
@@ -23,10 +19,7 @@ const PAST: Record<Verb, string> = { replay: 'replayed', discard: 'discarded' }
  */
 @inject()
 export default class DeadLetterResolutionsController {
-  constructor(
-    private single: ResolveDeadLetter,
-    private bulk: ResolveDeadLetters
-  ) {}
+  constructor(private resolver: ResolveDeadLetters) {}
 
   /* POST /dead-letters/:id/replay */
   replay(ctx: HttpContext) {
@@ -53,12 +46,7 @@ export default class DeadLetterResolutionsController {
     await bouncer.authorize('manageDeadLetters')
     const id = uuidParam(params.id)
     try {
-      const origin = dashboardOrigin(ctx)
-      const letter = await direct.transaction((trx) =>
-        audited(trx, origin, deadLetterResolved(verb), () =>
-          this.single[verb](trx, id, origin.actor)
-        )
-      )
+      const letter = await this.resolver.one(verb, id, dashboardOrigin(ctx))
       session.flash('success', resolvedMessage(letter, verb))
     } catch (error) {
       if (!(error instanceof BusinessRefusal)) throw error
@@ -72,7 +60,7 @@ export default class DeadLetterResolutionsController {
     const { bouncer, request, response, session } = ctx
     await bouncer.authorize('manageDeadLetters')
     const input = await filterDeadLettersValidator.validate(filledFields(request.body()))
-    const result = await this.bulk.handle(verb, deadLetterFilterOf(input), dashboardOrigin(ctx))
+    const result = await this.resolver.handle(verb, deadLetterFilterOf(input), dashboardOrigin(ctx))
     session.flash(flashKind(result), bulkMessage(result, verb))
     return response.redirect().withQs().back('/dead-letters')
   }

@@ -29,7 +29,7 @@ export function apiOrigin(ctx: HttpContext): AuditOrigin {
   return fromRequest(ctx, ctx.auth.use('api').getUserOrFail(), 'api')
 }
 
-/* An ace command: the actor is the command's name (`cli:<name>`), run on this host. */
-export function cliOrigin(actor: string): AuditOrigin {
+/* An ace command run on this host: the actor is `cli:<the shell's user>` unless given. */
+export function cliOrigin(actor = `cli:${process.env.USER ?? 'operator'}`): AuditOrigin {
   return { actor, actorEmail: null, role: null, via: 'cli', requestId: null, ip: null }
 }
