@@ -36,6 +36,12 @@ export interface PayoutRecord {
   nextMessageId?: string | null
 }
 
+/* What the API shows of a payout (payoutJson): the record without the worker's bookkeeping. */
+export type PayoutView = Omit<
+  PayoutRecord,
+  'awaitingProviderSince' | 'nextAttemptAt' | 'nextMessageId'
+>
+
 export type LedgerEntryType = 'deposit' | 'payout_hold' | 'payout_release' | 'order_payment'
 
 export interface LedgerEntryRecord {

@@ -1,9 +1,9 @@
 import type PayoutEvent from '#models/payout_event'
-import type { PayoutRecord } from '#domain/records'
+import type { PayoutView } from '#domain/records'
 import { formatAmount } from '#domain/money'
 import { isoUtc } from '#transformers/json'
 
-export function payoutJson(payout: PayoutRecord) {
+export function payoutJson(payout: PayoutView) {
   return {
     id: payout.id,
     account_id: payout.accountId,
@@ -34,6 +34,6 @@ export function payoutEventJson(event: PayoutEvent) {
   }
 }
 
-export function payoutWithEventsJson(payout: PayoutRecord, events: PayoutEvent[]) {
+export function payoutWithEventsJson(payout: PayoutView, events: PayoutEvent[]) {
   return { ...payoutJson(payout), events: events.map(payoutEventJson) }
 }

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type pg from 'pg'
 import type { RawBindings } from '#infrastructure/database/bindings'
+import { directTypes } from '#infrastructure/database/type_parsers'
 
 /* What a store needs of a database client: one statement with `?` bindings. */
 export interface SqlClient {
@@ -89,9 +90,9 @@ async function run(connection: pg.Client, sql: string, bindings: RawBindings = [
   const text = numberedPlaceholders(sql)
   const values = bindings as unknown[]
   const name = statementName(text)
-  if (name === undefined) return connection.query(text, values)
+  if (name === undefined) return connection.query({ text, values, types: directTypes })
   try {
-    return await connection.query({ name, text, values })
+    return await connection.query({ name, text, values, types: directTypes })
   } catch (error) {
     if (isStalePlan(error)) NAMES.set(text, newName())
     throw error

@@ -1,4 +1,4 @@
-import type { PayoutRecord } from '#domain/records'
+import type { PayoutRecord, PayoutView } from '#domain/records'
 import type { PayoutStatus } from '#domain/payout_state'
 import type { RawBindings } from '#infrastructure/database/bindings'
 import type { SqlClient, Transaction } from '#infrastructure/database/direct'
@@ -21,8 +21,13 @@ export const ONE_PAYOUT_IN_STATUS = 'id = ? AND (status = ?) IS TRUE'
 /* The scheduled next step is taken (or moot): the payout waits for nothing. */
 const CLEAR_NEXT_STEP = `next_attempt_at = NULL, next_attempt = NULL, next_message_id = NULL`
 
-/* A `payouts` row as the stores return it. */
-export function payoutFromRow(row: Record<string, any>): PayoutRecord {
+/* The columns of a PayoutView, for reads that show payouts and nothing else. */
+export const PAYOUT_VIEW_COLUMNS = `id, account_id, amount, fee, currency, status, recipient_details,
+  comment, attempts, failure_code, failure_message, provider_reference, created_at, updated_at,
+  completed_at`
+
+/* A `payouts` row, or its PAYOUT_VIEW_COLUMNS, as what the API shows. */
+export function payoutViewFromRow(row: Record<string, any>): PayoutView {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -39,6 +44,13 @@ export function payoutFromRow(row: Record<string, any>): PayoutRecord {
     createdAt: instant(row.created_at)!,
     updatedAt: instant(row.updated_at)!,
     completedAt: instant(row.completed_at),
+  }
+}
+
+/* A `payouts` row as the stores return it. */
+export function payoutFromRow(row: Record<string, any>): PayoutRecord {
+  return {
+    ...payoutViewFromRow(row),
     awaitingProviderSince: instant(row.awaiting_provider_since),
     nextAttemptAt: instant(row.next_attempt_at),
     nextMessageId: row.next_message_id ?? null,

@@ -1,4 +1,4 @@
-import type { PayoutRecord } from '#domain/records'
+import type { PayoutView } from '#domain/records'
 import type { PayoutStatus } from '#domain/payout_state'
 import { direct } from '#infrastructure/database/direct'
 import {
@@ -8,7 +8,7 @@ import {
   pageOf,
   type PageRequest,
 } from '#queries/support/cursor'
-import { payoutFromRow } from '#infrastructure/payouts/payout_store'
+import { PAYOUT_VIEW_COLUMNS, payoutViewFromRow } from '#infrastructure/payouts/payout_store'
 
 /* The API's payout list filter (the dashboard's, in payout_query.ts, also searches text). */
 export interface PayoutPageFilter {
@@ -20,7 +20,7 @@ export interface PayoutPageFilter {
 
 /*
  * One page of GET /api/v1/payouts: newest first on (created_at, id), as plain
- * records (payout_store's payoutFromRow), no models. The SQL text depends only
+ * views (payout_store's PAYOUT_VIEW_COLUMNS and payoutViewFromRow), no models. The SQL text depends only
  * on which filters are set, so each shape is one named prepared statement on
  * the direct client, planned once per connection; values, the cursor's id and
  * the limit are bindings.
@@ -28,7 +28,7 @@ export interface PayoutPageFilter {
 export async function payoutPage(
   filter: PayoutPageFilter,
   page: PageRequest
-): Promise<{ rows: PayoutRecord[]; nextCursor: string | null }> {
+): Promise<{ rows: PayoutView[]; nextCursor: string | null }> {
   const scope = cursorScope('payouts', filter)
   const conditions: string[] = []
   const bindings: (string | number | Date)[] = []
@@ -54,7 +54,7 @@ export async function payoutPage(
   }
   bindings.push(page.limit + 1)
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
-  const sql = `SELECT * FROM payouts${where} ORDER BY created_at DESC, id DESC LIMIT ?`
+  const sql = `SELECT ${PAYOUT_VIEW_COLUMNS} FROM payouts${where} ORDER BY created_at DESC, id DESC LIMIT ?`
   const result = await direct.rawQuery(sql, bindings)
-  return pageOf(result.rows.map(payoutFromRow), page.limit, scope)
+  return pageOf(result.rows.map(payoutViewFromRow), page.limit, scope)
 }
