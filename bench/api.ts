@@ -12,6 +12,7 @@ import {
   BASE_URL,
   benchEnv,
   ensureBenchAccounts,
+  fundBenchAccounts,
   createToken,
   cpuLine,
   cpuPerRequest,
@@ -40,13 +41,7 @@ async function fill() {
   await client.connect()
   try {
     await ensureBenchAccounts(client, ACCOUNTS)
-    // Plenty of funds for every create; the deposit row keeps balance = Σ ledger.
-    await client.query(`
-      WITH topped AS (
-        UPDATE accounts SET balance = balance + 1000000000000
-         WHERE external_ref LIKE 'bench-%' AND balance < 100000000000 RETURNING id, balance)
-      INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference)
-      SELECT id, 'deposit', 1000000000000, 0, balance, 'bench funding' FROM topped`)
+    await fundBenchAccounts(client)
     const { rows } = await client.query('SELECT count(*)::int AS n FROM payouts')
     if (rows[0].n < PAYOUTS) {
       console.log(

@@ -63,6 +63,16 @@ export async function ensureBenchAccounts(client: pg.Client, count: number) {
   )
 }
 
+/* Plenty of funds for every create on each benchmark account; the deposit row keeps balance = Σ ledger. */
+export async function fundBenchAccounts(client: pg.Client) {
+  await client.query(`
+    WITH topped AS (
+      UPDATE accounts SET balance = balance + 1000000000000
+       WHERE external_ref LIKE 'bench-%' AND balance < 100000000000 RETURNING id, balance)
+    INSERT INTO transactions (account_id, type, amount, fee, balance_after, reference)
+    SELECT id, 'deposit', 1000000000000, 0, balance, 'bench funding' FROM topped`)
+}
+
 /* A benchmark database from before account ids were derived from their names is rebuilt. */
 async function dropStaleDatabase() {
   const admin = connect(env, 'postgres')
@@ -117,6 +127,11 @@ export function createToken(): string {
   return token.stdout.trim().split('\n').pop()!
 }
 
+/*
+ * The web process, compiled, as `npm start` runs it. `extraEnv` may give it
+ * another PORT (a second web process beside the first) and BENCH_ROLE, the
+ * name its CPU is reported under (default "web").
+ */
 export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
@@ -131,10 +146,11 @@ export async function startWeb(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildP
       stdio: ['ignore', process.env.BENCH_WEB_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     }
   )
-  appProcess(child, 'web')
+  appProcess(child, extraEnv.BENCH_ROLE ?? 'web')
+  const url = extraEnv.PORT ? `http://127.0.0.1:${extraEnv.PORT}` : BASE_URL
   for (let i = 0; i < 120; i++) {
     try {
-      const response = await fetch(`${BASE_URL}/health/live`)
+      const response = await fetch(`${url}/health/live`)
       if (response.ok) return child
     } catch {}
     await sleep(250)
@@ -298,7 +314,7 @@ export function cpuByProcess(): Record<string, number> {
 }
 
 /* CPU ms per request of each group between two cpuByProcess readings. */
-function perRequest(
+export function perRequest(
   before: Record<string, number>,
   after: Record<string, number>,
   requests: number
@@ -390,7 +406,7 @@ export async function tidyDatabase() {
 export const ROUNDS = Number(process.env.BENCH_ROUNDS || 3)
 export const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS || 8)
 
-function median(values: number[]) {
+export function median(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2

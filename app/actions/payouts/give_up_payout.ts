@@ -36,7 +36,7 @@ export class GiveUpPayout {
   /* `record` runs in the transaction that fails the payout (the console's audit row). */
   async handle(
     input: GiveUpInput,
-    record: (trx: Transaction, failed: PayoutRecord) => Promise<void> = async () => {}
+    record: (trx: Transaction, failed: PayoutRecord) => void | Promise<void> = () => {}
   ) {
     const scheduled = await findPayout(direct, input.payoutId)
     if (!scheduled) throw new PayoutNotFoundException()

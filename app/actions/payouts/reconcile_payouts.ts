@@ -101,7 +101,11 @@ export class ReconcilePayouts {
   async one(
     payoutId: string,
     actor = SWEEPER_ACTOR,
-    record?: (trx: Transaction, payout: PayoutRecord, step: 'redispatch' | 'check') => Promise<void>
+    record?: (
+      trx: Transaction,
+      payout: PayoutRecord,
+      step: 'redispatch' | 'check'
+    ) => void | Promise<void>
   ): Promise<ReconcileResult> {
     const nothing = (note: string): ReconcileResult => ({
       payoutId,

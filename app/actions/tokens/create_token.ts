@@ -36,7 +36,7 @@ export class CreateToken {
         name: input.name,
         expiresIn,
       })
-      await recordAudit(trx, origin, {
+      recordAudit(trx, origin, {
         action: 'token.create',
         targetType: 'token',
         targetId: String(created.identifier),

@@ -16,7 +16,7 @@ export class RevokeToken {
     await direct.transaction(async (trx) => {
       const deleted = await userTokens().deleteIn(trx, user.id, tokenId)
       if (!deleted) throw new TokenNotFoundException()
-      await recordAudit(trx, origin, {
+      recordAudit(trx, origin, {
         action: 'token.revoke',
         targetType: 'token',
         targetId: tokenId,

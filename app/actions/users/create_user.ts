@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import type { Role } from '#domain/roles'
 import { UserExistsException } from '#exceptions/user_exceptions'
-import { recordAudit, type AuditOrigin } from '#infrastructure/audit/audit_log'
+import { recordAuditNow, type AuditOrigin } from '#infrastructure/audit/audit_log'
 
 export interface CreateUserInput {
   email: string
@@ -33,7 +33,7 @@ export class CreateUser {
           { client: trx }
         )
         if (origin) {
-          await recordAudit(trx, origin, {
+          await recordAuditNow(trx, origin, {
             action: 'user.create',
             targetType: 'user',
             targetId: user.id,

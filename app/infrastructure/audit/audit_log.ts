@@ -1,4 +1,4 @@
-import type { Transaction } from '#infrastructure/database/direct'
+import type { SqlClient, Transaction } from '#infrastructure/database/direct'
 import type { RawBindings } from '#infrastructure/database/bindings'
 
 export type AuditVia = 'dashboard' | 'api' | 'cli'
@@ -33,13 +33,9 @@ function jsonOf(changes: AuditChanges) {
   )
 }
 
-/*
- * The only writer of audit_log, and only INSERT: the table is append-only
- * (a trigger refuses UPDATE and DELETE). Called inside the transaction of
- * the write it describes, so the fact commits or rolls back with it.
- */
-export async function recordAudit(trx: Transaction, origin: AuditOrigin, fact: AuditFact) {
-  await trx.rawQuery(
+/* The INSERT of one audit fact, as SQL and its bindings. */
+function auditInsert(origin: AuditOrigin, fact: AuditFact): [string, RawBindings] {
+  return [
     `INSERT INTO audit_log
        (actor, actor_email, role, via, action, target_type, target_id, request_id, ip, changes)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
@@ -54,8 +50,24 @@ export async function recordAudit(trx: Transaction, origin: AuditOrigin, fact: A
       origin.requestId,
       origin.ip,
       jsonOf(fact.changes ?? {}),
-    ] as RawBindings
-  )
+    ] as RawBindings,
+  ]
+}
+
+/*
+ * The only writer of audit_log, and only INSERT: the table is append-only
+ * (a trigger refuses UPDATE and DELETE). Written inside the transaction of
+ * the write it describes, so the fact commits or rolls back with it; nothing
+ * reads its result, so it travels with the transaction's next statement or
+ * its COMMIT (Transaction.defer) instead of costing a round trip of its own.
+ */
+export function recordAudit(trx: Transaction, origin: AuditOrigin, fact: AuditFact) {
+  trx.defer(...auditInsert(origin, fact))
+}
+
+/* The same fact in a Lucid transaction (operator logins are Lucid models), which cannot defer. */
+export async function recordAuditNow(trx: SqlClient, origin: AuditOrigin, fact: AuditFact) {
+  await trx.rawQuery(...auditInsert(origin, fact))
 }
 
 /*
@@ -77,8 +89,6 @@ export async function audited<Result, Before>(
   const before = (spec.before ? await spec.before(trx) : undefined) as Before
   const result = await work()
   const facts = spec.fact(result, before)
-  for (const fact of Array.isArray(facts) ? facts : [facts]) {
-    await recordAudit(trx, origin, fact)
-  }
+  for (const fact of Array.isArray(facts) ? facts : [facts]) recordAudit(trx, origin, fact)
   return result
 }

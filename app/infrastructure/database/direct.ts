@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { Duplex } from 'node:stream'
 import type pg from 'pg'
 import type { RawBindings } from '#infrastructure/database/bindings'
 import { directTypes } from '#infrastructure/database/type_parsers'
@@ -19,6 +20,12 @@ export interface SqlClient {
  */
 export interface Transaction extends SqlClient {
   after(event: 'commit', handler: () => void): void
+  /*
+   * A write whose result nobody reads (an audit row, a seal): it travels to
+   * PostgreSQL with the transaction's next statement or with its COMMIT, in
+   * the same round trip, and if it fails, that statement or the COMMIT fails.
+   */
+  defer(sql: string, bindings?: RawBindings): void
 }
 
 interface PooledClient {
@@ -85,18 +92,63 @@ export function isStalePlan(error: unknown) {
   )
 }
 
-/* One statement with `?` bindings on a pooled connection, as a named statement. */
-async function run(connection: pg.Client, sql: string, bindings: RawBindings = []) {
+type Statement = pg.QueryConfig & { name?: string }
+
+/* One statement with `?` bindings as pg's query: named (see statementName), with directTypes. */
+function statement(sql: string, bindings: RawBindings = []): Statement {
   const text = numberedPlaceholders(sql)
-  const values = bindings as unknown[]
-  const name = statementName(text)
-  if (name === undefined) return connection.query({ text, values, types: directTypes })
+  return { name: statementName(text), text, values: bindings as unknown[], types: directTypes }
+}
+
+/* After a stale plan (isStalePlan) the statement's text gets a new name. */
+function forgetStalePlan(sent: Statement, error: unknown) {
+  if (sent.name !== undefined && isStalePlan(error)) NAMES.set(sent.text, newName())
+}
+
+async function run(connection: pg.Client, sent: Statement) {
   try {
-    return await connection.query({ name, text, values, types: directTypes })
+    return await connection.query(sent)
   } catch (error) {
-    if (isStalePlan(error)) NAMES.set(text, newName())
+    forgetStalePlan(sent, error)
     throw error
   }
+}
+
+/*
+ * Several statements in ONE round trip: pg's pipeline mode sends them all at
+ * once, each with its own Sync, and PostgreSQL answers them in order. Inside
+ * a transaction a failed statement aborts it, so the ones behind it fail too
+ * and a COMMIT behind it rolls back. Throws the first failure; else returns
+ * every result.
+ */
+async function pipelined(connection: pg.Client, statements: (Statement | string)[]) {
+  const client = connection as pg.Client & { pipeline: boolean }
+  client.pipeline = true
+  // pg writes each statement as it is queued: corked, the batch leaves in one write.
+  const { stream } = (connection as unknown as { connection: { stream: Duplex } }).connection
+  let settled: PromiseSettledResult<pg.QueryResult>[]
+  try {
+    let answers: Promise<pg.QueryResult>[]
+    stream.cork()
+    try {
+      answers = statements.map((sent) => connection.query(sent))
+    } finally {
+      stream.uncork()
+    }
+    settled = await Promise.allSettled(answers)
+  } finally {
+    client.pipeline = false
+  }
+  const results: pg.QueryResult[] = []
+  for (const [i, outcome] of settled.entries()) {
+    if (outcome.status === 'fulfilled') results.push(outcome.value)
+    else {
+      const sent = statements[i]
+      if (typeof sent !== 'string') forgetStalePlan(sent, outcome.reason)
+      throw outcome.reason
+    }
+  }
+  return results
 }
 
 function pool(): PooledClient {
@@ -108,8 +160,8 @@ async function runAlone(sql: string, bindings: RawBindings = []) {
   const connections = pool()
   const connection = await connections.acquireConnection()
   try {
-    return await run(connection, sql, bindings).catch((error: unknown) => {
-      if (isStalePlan(error)) return run(connection, sql, bindings)
+    return await run(connection, statement(sql, bindings)).catch((error: unknown) => {
+      if (isStalePlan(error)) return run(connection, statement(sql, bindings))
       throw error
     })
   } finally {
@@ -117,23 +169,43 @@ async function runAlone(sql: string, bindings: RawBindings = []) {
   }
 }
 
-/* One BEGIN … COMMIT. A connection whose ROLLBACK fails is marked so the pool discards it. */
+/*
+ * One BEGIN … COMMIT. BEGIN travels with the first statement and deferred
+ * writes with the next one or with the COMMIT (see pipelined), so a
+ * transaction of n statements read one by one costs n round trips, not n + 2.
+ * A connection whose ROLLBACK fails is marked so the pool discards it.
+ */
 async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promise<T> {
   const connections = pool()
   const connection = await connections.acquireConnection()
   const afterCommit: (() => void)[] = []
+  const waiting: (Statement | string)[] = ['BEGIN']
+  let sent = false
+  const send = async (last: Statement | string) => {
+    const batch = [...waiting, last]
+    waiting.length = 0
+    sent = true
+    const results = await (batch.length === 1
+      ? run(connection, last as Statement).then((result) => [result])
+      : pipelined(connection, batch))
+    return results[results.length - 1]
+  }
   let result: T
   try {
-    await connection.query('BEGIN')
     result = await work({
-      rawQuery: (sql, bindings) => run(connection, sql, bindings),
+      rawQuery: (sql, bindings) => send(statement(sql, bindings)),
+      defer: (sql, bindings) => void waiting.push(statement(sql, bindings)),
       after: (_event, handler) => afterCommit.push(handler),
     })
-    await connection.query('COMMIT')
+    const committed = await send('COMMIT')
+    // A failure the work caught leaves the transaction aborted: its COMMIT answers ROLLBACK.
+    if (committed.command !== 'COMMIT') throw new Error(`COMMIT answered ${committed.command}`)
   } catch (error) {
-    await connection.query('ROLLBACK').catch((failure: unknown) => {
-      ;(connection as pg.Client & { __knex__disposed?: unknown }).__knex__disposed = failure
-    })
+    if (sent) {
+      await connection.query('ROLLBACK').catch((failure: unknown) => {
+        ;(connection as pg.Client & { __knex__disposed?: unknown }).__knex__disposed = failure
+      })
+    }
     throw error
   } finally {
     void connections.releaseConnection(connection)
@@ -182,6 +254,9 @@ export const direct = {
         if (ran) throw new Error('singleStatement(): the work ran a second statement')
         ran = true
         return runAlone(sql, bindings)
+      },
+      defer: () => {
+        throw new Error('singleStatement(): deferred writes need transaction()')
       },
       after: (_event, handler) => afterCommit.push(handler),
     })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { direct, type SqlClient } from '#infrastructure/database/direct'
+import { direct, type Transaction } from '#infrastructure/database/direct'
+import type { RawBindings } from '#infrastructure/database/bindings'
 import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
 
 export interface ClaimRequest {
@@ -32,6 +33,25 @@ interface KeyRow {
   state: 'in_flight' | 'completed'
   response_status: number | null
   response_body: string | null
+}
+
+const CLAIM_LOST = 'idempotency claim taken over'
+
+/* A seal's statement failed because its claim was taken over (see sealWith). */
+export function isClaimLost(error: unknown) {
+  return (error as { code?: string })?.code === 'P0001' && (error as Error).message === CLAIM_LOST
+}
+
+function sealStatement(claim: Claim, status: number, body: string): [string, RawBindings] {
+  return [
+    `WITH sealed AS (
+       UPDATE idempotency_keys
+          SET state = 'completed', response_status = ?, response_body = ?, locked_at = now()
+        WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'
+       RETURNING 1)
+     SELECT expect_one_row(count(*), '${CLAIM_LOST}') FROM sealed`,
+    [status, body, claim.ownerId, claim.key, claim.claimId],
+  ]
 }
 
 /*
@@ -100,18 +120,23 @@ export class IdempotencyStore {
 
   /*
    * Stores the answer under the claim, inside the transaction of the effect
-   * it describes (or alone, for a refusal whose effect rolled back). A claim
-   * taken over meanwhile by a retry (see claim) stores nothing and throws, so
-   * the effect rolls back instead of applying twice.
+   * it describes. A claim taken over meanwhile by a retry (see claim) fails
+   * the statement (expect_one_row), so the effect rolls back instead of
+   * applying twice; the seal can therefore travel with the COMMIT
+   * (Transaction.defer), and the COMMIT throws the CLAIM_LOST error.
    */
-  async seal(client: SqlClient, claim: Claim, status: number, body: string) {
-    const result = await client.rawQuery(
-      `UPDATE idempotency_keys
-          SET state = 'completed', response_status = ?, response_body = ?, locked_at = now()
-        WHERE owner_id = ? AND key = ? AND claim_id = ? AND state = 'in_flight'`,
-      [status, body, claim.ownerId, claim.key, claim.claimId]
-    )
-    if ((result.rowCount ?? 0) !== 1) throw new IdempotencyKeyLostException()
+  sealWith(trx: Transaction, claim: Claim, status: number, body: string) {
+    trx.defer(...sealStatement(claim, status, body))
+    trx.after('commit', () => (claim.sealed = true))
+  }
+
+  /* The same alone, for a refusal whose effect rolled back. */
+  async seal(claim: Claim, status: number, body: string) {
+    try {
+      await direct.rawQuery(...sealStatement(claim, status, body))
+    } catch (error) {
+      throw isClaimLost(error) ? new IdempotencyKeyLostException() : error
+    }
     claim.sealed = true
   }
 

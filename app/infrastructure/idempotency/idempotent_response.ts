@@ -1,6 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { direct, type Transaction } from '#infrastructure/database/direct'
-import { IdempotencyStore, type Claim } from '#infrastructure/idempotency/idempotency_store'
+import {
+  IdempotencyStore,
+  isClaimLost,
+  type Claim,
+} from '#infrastructure/idempotency/idempotency_store'
 import { BusinessRefusal } from '#exceptions/business_refusal'
 import { apiError } from '#exceptions/api_error'
 import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
@@ -27,7 +31,8 @@ const store = new IdempotencyStore()
  *   2. run the action in it, with its audit_log row when `audit` is given;
  *   3. render the result (a transformer) to the bytes of the answer;
  *   4. with an Idempotency-Key: store those bytes under the request's claim,
- *      in the same transaction, so the answer commits with the effect;
+ *      in the same transaction, so the answer commits with the effect (the
+ *      audit row and the seal go to PostgreSQL together with the COMMIT);
  *   5. commit, then send the bytes.
  * A business refusal that ran (409 insufficient funds, invalid state…) is the
  * key's answer too: it is stored after its effect rolled back, then sent.
@@ -53,13 +58,14 @@ export async function idempotentResponse<Input, Result>(
       const run = () => action.handle(trx, input)
       const result = audit ? await audited(trx, apiOrigin(ctx), audit, run) : await run()
       const json = JSON.stringify(render(result))
-      if (claim) await store.seal(trx, claim, status, json)
+      if (claim) store.sealWith(trx, claim, status, json)
       return json
     })
   } catch (error) {
+    if (isClaimLost(error)) throw new IdempotencyKeyLostException()
     if (!claim || !isStoredRefusal(error)) throw error
     const refusal = apiError(error.status, error.code!, error.message)
-    await store.seal(direct, claim, refusal.status, JSON.stringify({ errors: refusal.errors }))
+    await store.seal(claim, refusal.status, JSON.stringify({ errors: refusal.errors }))
     throw error
   }
   ctx.response.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body)

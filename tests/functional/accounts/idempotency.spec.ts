@@ -4,8 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { tokenFor, truncate } from '#tests/helpers'
 import { CreateAccount } from '#actions/accounts/create_account'
 import { direct } from '#infrastructure/database/direct'
-import { IdempotencyStore } from '#infrastructure/idempotency/idempotency_store'
-import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
+import { IdempotencyStore, isClaimLost } from '#infrastructure/idempotency/idempotency_store'
 
 async function newAccount(client: any, token: string) {
   const response = await client
@@ -265,19 +264,22 @@ test.group('Idempotency-Key', (group) => {
     assert.equal(outcome.kind, 'claimed')
     if (outcome.kind !== 'claimed') return
     const externalRef = `lost-${randomUUID()}`
-    await assert.rejects(
-      () =>
-        direct.transaction(async (trx) => {
-          await new CreateAccount().handle(trx, { externalRef, currency: 'EUR' })
-          // A retry took the stale claim over while this request ran.
-          await db.rawQuery(
-            `UPDATE idempotency_keys SET claim_id = gen_random_uuid() WHERE owner_id = ? AND key = ?`,
-            [user.id, request.key]
-          )
-          await store.seal(trx, outcome.claim, 201, '{}')
-        }),
-      IdempotencyKeyLostException
-    )
+    // The seal travels with the COMMIT (Transaction.defer): its failure must roll the account back.
+    const failure = await direct
+      .transaction(async (trx) => {
+        await new CreateAccount().handle(trx, { externalRef, currency: 'EUR' })
+        // A retry took the stale claim over while this request ran.
+        await db.rawQuery(
+          `UPDATE idempotency_keys SET claim_id = gen_random_uuid() WHERE owner_id = ? AND key = ?`,
+          [user.id, request.key]
+        )
+        store.sealWith(trx, outcome.claim, 201, '{}')
+      })
+      .then(
+        () => null,
+        (error: unknown) => error
+      )
+    assert.isTrue(isClaimLost(failure), String(failure))
     assert.isFalse(outcome.claim.sealed)
     const accounts = await db.rawQuery('SELECT 1 FROM accounts WHERE external_ref = ?', [
       externalRef,

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import pg from 'pg'
 import { direct, numberedPlaceholders } from '#infrastructure/database/direct'
 
 test.group('Direct database client for the hot paths', () => {
@@ -73,6 +74,100 @@ test.group('Direct database client for the hot paths', () => {
     assert.equal(failure?.code, '22012')
     assert.isFalse(handled)
     assert.equal(pool.numUsed(), before)
+    const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+    assert.equal(rows.rows[0].n, 0)
+    await db.rawQuery('DROP TABLE direct_trx_probe')
+  })
+
+  test('BEGIN travels with the first statement and deferred writes with the COMMIT', async ({
+    assert,
+  }) => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    // Every statement handed to pg, and whether it went out in a pipelined batch.
+    const sent: string[] = []
+    const query = pg.Client.prototype.query
+    pg.Client.prototype.query = function (
+      this: pg.Client & { pipeline?: boolean },
+      ...args: any[]
+    ) {
+      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text
+      if (/direct_trx_probe|BEGIN|COMMIT/.test(text))
+        sent.push(`${this.pipeline ? '+' : ''}${text}`)
+      return (query as any).apply(this, args)
+    } as typeof query
+    try {
+      await direct.transaction(async (trx) => {
+        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
+        trx.defer('INSERT INTO direct_trx_probe VALUES (2)')
+        trx.defer('INSERT INTO direct_trx_probe VALUES (3)')
+      })
+    } finally {
+      pg.Client.prototype.query = query
+    }
+    // Two round trips, each a pipelined batch, instead of five.
+    assert.deepEqual(sent, [
+      '+BEGIN',
+      '+INSERT INTO direct_trx_probe VALUES (1)',
+      '+INSERT INTO direct_trx_probe VALUES (2)',
+      '+INSERT INTO direct_trx_probe VALUES (3)',
+      '+COMMIT',
+    ])
+    const rows = await db.rawQuery('SELECT v FROM direct_trx_probe ORDER BY v')
+    assert.deepEqual(
+      rows.rows.map((row: { v: number }) => row.v),
+      [1, 2, 3]
+    )
+  })
+
+  test('a deferred write that fails fails the COMMIT behind it: nothing is written', async ({
+    assert,
+  }) => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    const pool = (db.connection().getWriteClient() as any).client.pool
+    const before = pool.numUsed()
+    let handled = false
+    const failure = await direct
+      .transaction(async (trx) => {
+        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
+        trx.defer('INSERT INTO direct_trx_probe VALUES (1/0)')
+        trx.defer('INSERT INTO direct_trx_probe VALUES (3)')
+        trx.after('commit', () => (handled = true))
+      })
+      .then(
+        () => null,
+        (error: Error & { code?: string }) => error
+      )
+    assert.equal(failure?.code, '22012')
+    assert.isFalse(handled)
+    assert.equal(pool.numUsed(), before)
+    const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+    assert.equal(rows.rows[0].n, 0)
+    // The connection went back clean: the next transaction on it works.
+    await direct.transaction(async (trx) => {
+      await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (4)')
+    })
+    const after = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+    assert.equal(after.rows[0].n, 1)
+  })
+
+  test('a failure the work caught still rolls back: its COMMIT answers ROLLBACK', async ({
+    assert,
+  }) => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    const failure = await direct
+      .transaction(async (trx) => {
+        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
+        await Promise.resolve(trx.rawQuery('SELECT 1/0')).catch(() => null)
+        return 'looked fine'
+      })
+      .then(
+        () => null,
+        (error: Error) => error
+      )
+    assert.match(String(failure), /COMMIT answered ROLLBACK/)
     const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
     assert.equal(rows.rows[0].n, 0)
     await db.rawQuery('DROP TABLE direct_trx_probe')
