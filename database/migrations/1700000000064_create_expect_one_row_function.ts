@@ -10,7 +10,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 export default class extends BaseSchema {
   async up() {
     this.schema.raw(`
-      CREATE FUNCTION expect_one_row(n bigint, message text) RETURNS bigint
+      CREATE OR REPLACE FUNCTION expect_one_row(n bigint, message text) RETURNS bigint
       LANGUAGE plpgsql AS $$
       BEGIN
         IF n IS DISTINCT FROM 1 THEN

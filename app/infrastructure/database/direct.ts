@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import type pg from 'pg'
 import type { RawBindings } from '#infrastructure/database/bindings'
 import { directTypes } from '#infrastructure/database/type_parsers'
+import { unspanned } from '#infrastructure/tracing/spans'
 
 /* What a store needs of a database client: one statement with `?` bindings. */
 export interface SqlClient {
@@ -38,7 +39,9 @@ const MAX_PLACEHOLDER_ENTRIES = 500
 
 /*
  * Lucid's `?` placeholders as PostgreSQL's `$n`, outside quoted literals and
- * identifiers. Statements are a handful of fixed strings, so the result is cached.
+ * identifiers; the indentation of multi-line statements goes too (outside
+ * quotes), as it only weighs on every trace span that carries the text.
+ * Statements are a handful of fixed strings, so the result is cached.
  */
 export function numberedPlaceholders(sql: string): string {
   const cached = PLACEHOLDERS.get(sql)
@@ -46,15 +49,20 @@ export function numberedPlaceholders(sql: string): string {
   let out = ''
   let n = 0
   let quote: string | null = null
+  let lineStart = false
   for (const char of sql) {
     if (quote) {
       if (char === quote) quote = null
+    } else if (lineStart && (char === ' ' || char === '\t')) {
+      continue
     } else if (char === "'" || char === '"') {
       quote = char
     } else if (char === '?') {
+      lineStart = false
       out += `$${++n}`
       continue
     }
+    lineStart = !quote && char === '\n'
     out += char
   }
   if (PLACEHOLDERS.size >= MAX_PLACEHOLDER_ENTRIES) PLACEHOLDERS.clear()
@@ -131,7 +139,9 @@ async function pipelined(connection: pg.Client, statements: (Statement | string)
     let answers: Promise<pg.QueryResult>[]
     stream.cork()
     try {
-      answers = statements.map((sent) => connection.query(sent))
+      answers = statements.map((sent) =>
+        typeof sent === 'string' ? unspanned(() => connection.query(sent)) : connection.query(sent)
+      )
     } finally {
       stream.uncork()
     }
@@ -185,9 +195,11 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
     const batch = [...waiting, last]
     waiting.length = 0
     sent = true
-    const results = await (batch.length === 1
-      ? run(connection, last as Statement).then((result) => [result])
-      : pipelined(connection, batch))
+    const results = await (batch.length > 1
+      ? pipelined(connection, batch)
+      : typeof last === 'string'
+        ? unspanned(() => connection.query(last)).then((result) => [result])
+        : run(connection, last).then((result) => [result]))
     return results[results.length - 1]
   }
   let result: T
@@ -202,7 +214,7 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
     if (committed.command !== 'COMMIT') throw new Error(`COMMIT answered ${committed.command}`)
   } catch (error) {
     if (sent) {
-      await connection.query('ROLLBACK').catch((failure: unknown) => {
+      await unspanned(() => connection.query('ROLLBACK')).catch((failure: unknown) => {
         ;(connection as pg.Client & { __knex__disposed?: unknown }).__knex__disposed = failure
       })
     }

@@ -10,6 +10,11 @@ test.group('Direct database client for the hot paths', () => {
       `SELECT $1, '?' AS "?", 'it''s ?', $2::bigint WHERE x = $3`
     )
     assert.equal(numberedPlaceholders('SELECT 1'), 'SELECT 1')
+    // Indentation goes, outside quotes; line breaks stay (a `--` comment ends at one).
+    assert.equal(
+      numberedPlaceholders(`SELECT ? -- the id\n     , 'a\n   b'\n\t  FROM t`),
+      `SELECT $1 -- the id\n, 'a\n   b'\nFROM t`
+    )
   })
 
   test('runs a statement on the shared pool, with bindings and bigint text', async ({ assert }) => {
