@@ -89,6 +89,7 @@ async function main() {
     PORT: String(tracedPort),
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.port}`,
     OTEL_TRACES_SAMPLER: 'always_on',
+    ...(process.env.BENCH_OTLP_PROTOCOL ? { OTEL_EXPORTER_OTLP_PROTOCOL: process.env.BENCH_OTLP_PROTOCOL } : {}),
   })
   const options = (port: number): LoadOptions => ({
     url: `http://127.0.0.1:${port}`,

@@ -123,6 +123,14 @@ async function run(connection: pg.Client, sent: Statement) {
 }
 
 /*
+ * Statements that record no trace span: BEGIN, COMMIT and ROLLBACK (strings),
+ * and deferred writes, which PostgreSQL answers together with the COMMIT they
+ * travel with, so a span of their own would time nothing. Spans cost the web
+ * process CPU per create (npm run bench:tracing); these were four of nine.
+ */
+const UNSPANNED = new WeakSet<Statement>()
+
+/*
  * Several statements in ONE round trip: pg's pipeline mode sends them all at
  * once, each with its own Sync, and PostgreSQL answers them in order. Inside
  * a transaction a failed statement aborts it, so the ones behind it fail too
@@ -140,7 +148,9 @@ async function pipelined(connection: pg.Client, statements: (Statement | string)
     stream.cork()
     try {
       answers = statements.map((sent) =>
-        typeof sent === 'string' ? unspanned(() => connection.query(sent)) : connection.query(sent)
+        typeof sent === 'string' || UNSPANNED.has(sent)
+          ? unspanned(() => connection.query(sent))
+          : connection.query(sent)
       )
     } finally {
       stream.uncork()
@@ -206,7 +216,11 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
   try {
     result = await work({
       rawQuery: (sql, bindings) => send(statement(sql, bindings)),
-      defer: (sql, bindings) => void waiting.push(statement(sql, bindings)),
+      defer: (sql, bindings) => {
+        const deferred = statement(sql, bindings)
+        UNSPANNED.add(deferred)
+        waiting.push(deferred)
+      },
       after: (_event, handler) => afterCommit.push(handler),
     })
     const committed = await send('COMMIT')

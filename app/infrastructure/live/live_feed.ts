@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import logger from '@adonisjs/core/services/logger'
-import type { ConsumeMessage, Channel } from 'amqplib'
+import type { ConsumeMessage } from 'amqplib'
 import { EXCHANGES } from '#domain/messages'
 import type { BrokerConnection } from '#infrastructure/rabbitmq/broker_connection'
 import type { BrokerConsumer } from '#infrastructure/rabbitmq/broker_consumer'
@@ -48,8 +48,11 @@ export class LiveFeed {
       })
       await channel.bindQueue(this.queue, EXCHANGES.events, 'payout.*')
     })
-    this.#consumer = await this.broker.consume(this.queue, (m, c) => this.#deliver(m, c), {
+    // Unacknowledged: a change lost in a crash costs a page one update, and every payout
+    // event would otherwise cost this web process an ack written back to the broker.
+    this.#consumer = await this.broker.consume(this.queue, (m) => this.#deliver(m), {
       prefetch: 200,
+      noAck: true,
     })
   }
 
@@ -57,8 +60,7 @@ export class LiveFeed {
     await this.#consumer?.cancel()
   }
 
-  #deliver(message: ConsumeMessage, channel: Channel) {
-    channel.ack(message)
+  #deliver(message: ConsumeMessage) {
     let body: Record<string, unknown>
     try {
       body = JSON.parse(message.content.toString('utf8'))

@@ -5,6 +5,12 @@ export type MessageHandler = (message: ConsumeMessage, channel: Channel) => unkn
 
 export interface ConsumeOptions {
   prefetch: number
+  /*
+   * The broker forgets each message as it sends it: no ack to write back, and
+   * a message in flight at a crash is lost. Only for queues of hints whose
+   * loss costs nothing (the live pages' feed).
+   */
+  noAck?: boolean
 }
 
 /* What a consumer needs from the connection that owns it. */
@@ -89,7 +95,7 @@ export class BrokerConsumer {
         }
         this.#deliver(message, channel)
       },
-      { noAck: false }
+      { noAck: this.options.noAck ?? false }
     )
     this.#channel = channel
     this.#consumerTag = consumerTag
@@ -115,6 +121,7 @@ export class BrokerConsumer {
           { err: error, queue: this.queue, message_id: message.properties.messageId },
           'message handler failed; rejecting the message'
         )
+        if (this.options.noAck) return
         try {
           channel.nack(message, false, false)
         } catch {

@@ -99,8 +99,7 @@ export async function inSpan<T>(
 
 /*
  * `fn` outside any span, so pg's instrumentation (requireParentSpan) records
- * nothing for it: for BEGIN and COMMIT, which say nothing a trace needs and
- * were a fifth of a create's spans.
+ * nothing for it (the direct client's BEGIN, COMMIT and deferred writes).
  */
 export function unspanned<T>(fn: () => T): T {
   if (!tracingEnabled()) return fn()
