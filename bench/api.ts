@@ -14,6 +14,7 @@ import {
   ensureBenchAccounts,
   fundBenchAccounts,
   createToken,
+  createPayoutRequest,
   cpuLine,
   cpuPerRequest,
   fixed,
@@ -30,7 +31,7 @@ import {
   startWeb,
   stopWeb,
 } from './support.ts'
-import { load, loadGenerator, type LoadResult, type RequestSpec } from './load.ts'
+import { load, loadGenerator, type LoadResult } from './load.ts'
 
 const ACCOUNTS = 1000
 const PAYOUTS = 1_000_000
@@ -89,20 +90,7 @@ async function main() {
   const { accountIds, payouts } = await fill()
   const token = createToken()
   const headers = { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' }
-  const pick = () => accountIds[Math.floor(Math.random() * accountIds.length)]
-  const createRequest: RequestSpec = {
-    method: 'POST',
-    path: () => '/api/v1/payouts',
-    headers,
-    idempotencyKey: true,
-    body: () =>
-      JSON.stringify({
-        account_id: pick(),
-        amount: '1.00',
-        currency: 'EUR',
-        recipient_details: 'IBAN bench',
-      }),
-  }
+  const createRequest = createPayoutRequest(accountIds, headers)
 
   const web = await startWeb()
   const relay = appProcess(

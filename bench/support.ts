@@ -17,7 +17,7 @@ import {
   pgClient as connect,
   readEnv,
 } from '../scripts/support.ts'
-import { load, type LoadOptions, type LoadResult } from './load.ts'
+import { load, type LoadOptions, type LoadResult, type RequestSpec } from './load.ts'
 
 export { NODE_FLAGS }
 
@@ -61,6 +61,26 @@ export async function ensureBenchAccounts(client: pg.Client, count: number) {
      ON CONFLICT DO NOTHING`,
     [count]
   )
+}
+
+/* POST /api/v1/payouts of 1.00 EUR from a random one of `accountIds`, each with a key of its own. */
+export function createPayoutRequest(
+  accountIds: string[],
+  headers: Record<string, string>
+): RequestSpec {
+  return {
+    method: 'POST',
+    path: () => '/api/v1/payouts',
+    headers,
+    idempotencyKey: true,
+    body: () =>
+      JSON.stringify({
+        account_id: accountIds[Math.floor(Math.random() * accountIds.length)],
+        amount: '1.00',
+        currency: 'EUR',
+        recipient_details: 'IBAN bench',
+      }),
+  }
 }
 
 /* Plenty of funds for every create on each benchmark account; the deposit row keeps balance = Σ ledger. */

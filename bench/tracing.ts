@@ -12,6 +12,7 @@ import {
   BENCH_PORT,
   cpuByProcess,
   createToken,
+  createPayoutRequest,
   ensureBenchAccounts,
   fixed,
   fundBenchAccounts,
@@ -89,25 +90,19 @@ async function main() {
     PORT: String(tracedPort),
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.port}`,
     OTEL_TRACES_SAMPLER: 'always_on',
-    ...(process.env.BENCH_OTLP_PROTOCOL ? { OTEL_EXPORTER_OTLP_PROTOCOL: process.env.BENCH_OTLP_PROTOCOL } : {}),
+    // BENCH_OTLP_PROTOCOL=http/json compares the JSON exporter with the default protobuf one.
+    ...(process.env.BENCH_OTLP_PROTOCOL
+      ? { OTEL_EXPORTER_OTLP_PROTOCOL: process.env.BENCH_OTLP_PROTOCOL }
+      : {}),
   })
   const options = (port: number): LoadOptions => ({
     url: `http://127.0.0.1:${port}`,
     connections: 16,
     duration: SECONDS,
-    request: {
-      method: 'POST',
-      path: () => '/api/v1/payouts',
-      headers,
-      idempotencyKey: true,
-      body: () =>
-        JSON.stringify({
-          account_id: ids[Math.floor(Math.random() * ids.length)].id,
-          amount: '1.00',
-          currency: 'EUR',
-          recipient_details: 'IBAN bench',
-        }),
-    },
+    request: createPayoutRequest(
+      ids.map((row) => row.id),
+      headers
+    ),
   })
   const sides = [
     { label: 'tracing off', role: 'web, tracing off', port: BENCH_PORT },

@@ -1,7 +1,21 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import pg from 'pg'
-import { direct, numberedPlaceholders } from '#infrastructure/database/direct'
+import { direct, numberedPlaceholders, type Transaction } from '#infrastructure/database/direct'
+
+/* What `work` failed with, or null when it succeeded. */
+function failureOf(work: PromiseLike<unknown>) {
+  return Promise.resolve(work).then(
+    () => null,
+    (error: Error & { code?: string }) => error
+  )
+}
+
+/* The probe table is empty: whatever the transaction wrote rolled back. */
+async function assertProbeEmpty(assert: { equal(actual: unknown, expected: unknown): void }) {
+  const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+  assert.equal(rows.rows[0].n, 0)
+}
 
 test.group('Direct database client for the hot paths', () => {
   test('numbers ? placeholders outside quoted literals and identifiers', ({ assert }) => {
@@ -60,29 +74,49 @@ test.group('Direct database client for the hot paths', () => {
     assert.deepEqual(seen, [0, 2])
   })
 
-  test('a transaction that throws writes nothing and runs no handler', async ({ assert }) => {
-    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-    await db.rawQuery('TRUNCATE direct_trx_probe')
-    const pool = (db.connection().getWriteClient() as any).client.pool
-    const before = pool.numUsed()
-    let handled = false
-    const failure = await direct
-      .transaction(async (trx) => {
-        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
-        trx.after('commit', () => (handled = true))
-        await trx.rawQuery('SELECT 1/0')
-      })
-      .then(
-        () => null,
-        (error: Error & { code?: string }) => error
+  test('{name}: nothing is written and no handler runs')
+    .with([
+      {
+        name: 'a statement that fails',
+        work: async (trx: Transaction) => {
+          await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
+          await trx.rawQuery('SELECT 1/0')
+        },
+      },
+      {
+        // The failure surfaces at the COMMIT it travels with, which rolls back.
+        name: 'a deferred write that fails',
+        work: async (trx: Transaction) => {
+          await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
+          trx.defer('INSERT INTO direct_trx_probe VALUES (1/0)')
+          trx.defer('INSERT INTO direct_trx_probe VALUES (3)')
+        },
+      },
+    ])
+    .run(async ({ assert }, { work }) => {
+      await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+      await db.rawQuery('TRUNCATE direct_trx_probe')
+      const pool = (db.connection().getWriteClient() as any).client.pool
+      const before = pool.numUsed()
+      let handled = false
+      const failure = await failureOf(
+        direct.transaction(async (trx) => {
+          trx.after('commit', () => (handled = true))
+          await work(trx)
+        })
       )
-    assert.equal(failure?.code, '22012')
-    assert.isFalse(handled)
-    assert.equal(pool.numUsed(), before)
-    const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
-    assert.equal(rows.rows[0].n, 0)
-    await db.rawQuery('DROP TABLE direct_trx_probe')
-  })
+      assert.equal(failure?.code, '22012')
+      assert.isFalse(handled)
+      assert.equal(pool.numUsed(), before)
+      await assertProbeEmpty(assert)
+      // The connection went back clean: the next transaction works.
+      await direct.transaction(async (trx) => {
+        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (4)')
+      })
+      const after = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
+      assert.equal(after.rows[0].n, 1)
+      await db.rawQuery('DROP TABLE direct_trx_probe')
+    })
 
   test('BEGIN travels with the first statement and deferred writes with the COMMIT', async ({
     assert,
@@ -125,56 +159,20 @@ test.group('Direct database client for the hot paths', () => {
     )
   })
 
-  test('a deferred write that fails fails the COMMIT behind it: nothing is written', async ({
-    assert,
-  }) => {
-    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-    await db.rawQuery('TRUNCATE direct_trx_probe')
-    const pool = (db.connection().getWriteClient() as any).client.pool
-    const before = pool.numUsed()
-    let handled = false
-    const failure = await direct
-      .transaction(async (trx) => {
-        await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
-        trx.defer('INSERT INTO direct_trx_probe VALUES (1/0)')
-        trx.defer('INSERT INTO direct_trx_probe VALUES (3)')
-        trx.after('commit', () => (handled = true))
-      })
-      .then(
-        () => null,
-        (error: Error & { code?: string }) => error
-      )
-    assert.equal(failure?.code, '22012')
-    assert.isFalse(handled)
-    assert.equal(pool.numUsed(), before)
-    const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
-    assert.equal(rows.rows[0].n, 0)
-    // The connection went back clean: the next transaction on it works.
-    await direct.transaction(async (trx) => {
-      await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (4)')
-    })
-    const after = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
-    assert.equal(after.rows[0].n, 1)
-  })
-
   test('a failure the work caught still rolls back: its COMMIT answers ROLLBACK', async ({
     assert,
   }) => {
     await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
     await db.rawQuery('TRUNCATE direct_trx_probe')
-    const failure = await direct
-      .transaction(async (trx) => {
+    const failure = await failureOf(
+      direct.transaction(async (trx) => {
         await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
         await Promise.resolve(trx.rawQuery('SELECT 1/0')).catch(() => null)
         return 'looked fine'
       })
-      .then(
-        () => null,
-        (error: Error) => error
-      )
+    )
     assert.match(String(failure), /COMMIT answered ROLLBACK/)
-    const rows = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
-    assert.equal(rows.rows[0].n, 0)
+    await assertProbeEmpty(assert)
     await db.rawQuery('DROP TABLE direct_trx_probe')
   })
 
