@@ -49,10 +49,12 @@ export class LiveFeed {
       await channel.bindQueue(this.queue, EXCHANGES.events, 'payout.*')
     })
     // Unacknowledged: a change lost in a crash costs a page one update, and every payout
-    // event would otherwise cost this web process an ack written back to the broker.
+    // event would otherwise cost this web process an ack written back to the broker. Not
+    // traced: a span per event in every web process would say nothing about the payout.
     this.#consumer = await this.broker.consume(this.queue, (m) => this.#deliver(m), {
       prefetch: 200,
       noAck: true,
+      traced: false,
     })
   }
 

@@ -1,3 +1,4 @@
+import { uninstrumented } from '#infrastructure/tracing/spans'
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
 import type { Logger } from '@adonisjs/core/logger'
 
@@ -11,6 +12,11 @@ export interface ConsumeOptions {
    * loss costs nothing (the live pages' feed).
    */
   noAck?: boolean
+  /*
+   * False: no trace span per message (amqplib's instrumentation is bypassed),
+   * for a queue whose handling belongs to no payout's story (the live feed).
+   */
+  traced?: boolean
 }
 
 /* What a consumer needs from the connection that owns it. */
@@ -84,7 +90,10 @@ export class BrokerConsumer {
       this.#resubscribeLater(model, 0)
     })
     await channel.prefetch(this.options.prefetch)
-    const { consumerTag } = await channel.consume(
+    const consume =
+      this.options.traced === false ? uninstrumented(channel.consume) : channel.consume
+    const { consumerTag } = await consume.call(
+      channel,
       this.queue,
       (message) => {
         /* null: the broker cancelled the consumer (queue deleted); subscribe again. */

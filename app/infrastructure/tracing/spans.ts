@@ -106,6 +106,16 @@ export function unspanned<T>(fn: () => T): T {
   return context.with(ROOT_CONTEXT, fn)
 }
 
+/*
+ * `method` as it was before an OpenTelemetry instrumentation wrapped it
+ * (instrumentations keep it as `__original`: see isWrapped in
+ * @opentelemetry/instrumentation), or `method` itself when nothing did.
+ */
+export function uninstrumented<Method extends (...args: any[]) => any>(method: Method): Method {
+  const original = (method as { __original?: unknown }).__original
+  return typeof original === 'function' ? (original as Method) : method
+}
+
 /* Sets attributes on the active span (the consume or request span), when tracing. */
 export function annotateActiveSpan(attributes: Attributes) {
   if (!tracingEnabled()) return

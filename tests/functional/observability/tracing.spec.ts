@@ -268,6 +268,11 @@ test.group('Tracing | one trace per payout across web, worker and provider', (gr
       inTrace(async).some((s) => isPostgres(s) && s.parentSpanId === apply.spanId),
       'the webhook transaction runs in the payout trace'
     )
+    // The live pages' feed hears every payout event and traces none of them.
+    assert.isFalse(
+      receiver.spans.some((s) => s.name.startsWith('payouts.live.')),
+      'no span for the live feed'
+    )
   }).timeout(180_000)
 
   test("a log line written while handling a request carries that request's trace id", async ({
