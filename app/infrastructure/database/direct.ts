@@ -201,7 +201,7 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
   const afterCommit: (() => void)[] = []
   const waiting: (Statement | string)[] = ['BEGIN']
   let sent = false
-  const send = async (last: Statement | string) => {
+  const sendNow = async (last: Statement | string) => {
     const batch = [...waiting, last]
     waiting.length = 0
     sent = true
@@ -211,6 +211,14 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
         ? unspanned(() => connection.query(last)).then((result) => [result])
         : run(connection, last).then((result) => [result]))
     return results[results.length - 1]
+  }
+  // Statements the work starts at once still go one batch after the other: pipeline mode
+  // is switched on for one batch at a time.
+  let previous: Promise<unknown> = Promise.resolve()
+  const send = (last: Statement | string) => {
+    const next = previous.then(() => sendNow(last))
+    previous = next.catch(() => {})
+    return next
   }
   let result: T
   try {

@@ -159,6 +159,28 @@ test.group('Direct database client for the hot paths', () => {
     )
   })
 
+  test('statements the work starts at once run one after the other, in order', async ({
+    assert,
+  }) => {
+    // Unserialized, pg answered a statement sent while a pipelined batch was still out with
+    // "unexpected commandComplete" in about two runs of three; five rounds make it certain.
+    for (let round = 0; round < 5; round++) {
+      const rows = await direct.transaction(async (trx) => {
+        await trx.rawQuery('CREATE TEMP TABLE direct_order_probe (n int) ON COMMIT DROP')
+        trx.defer('INSERT INTO direct_order_probe VALUES (0)')
+        // The first batch (pipelined) is still waiting on PostgreSQL when the others are sent.
+        await Promise.all([
+          trx.rawQuery('INSERT INTO direct_order_probe SELECT 1 FROM pg_sleep(0.02)'),
+          ...[2, 3, 4].map((n) => trx.rawQuery('INSERT INTO direct_order_probe VALUES (?)', [n])),
+        ])
+        trx.defer('INSERT INTO direct_order_probe VALUES (5)')
+        const all = 'SELECT array_agg(n ORDER BY ctid) AS ns FROM direct_order_probe'
+        return (await trx.rawQuery(all)).rows[0].ns
+      })
+      assert.deepEqual(rows, [0, 1, 2, 3, 4, 5])
+    }
+  })
+
   test('a failure the work caught still rolls back: its COMMIT answers ROLLBACK', async ({
     assert,
   }) => {
