@@ -235,6 +235,9 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
     // A failure the work caught leaves the transaction aborted: its COMMIT answers ROLLBACK.
     if (committed.command !== 'COMMIT') throw new Error(`COMMIT answered ${committed.command}`)
   } catch (error) {
+    // Statements the work started and left behind (a Promise.all that rejected early) go
+    // first, into the aborted transaction, never after the ROLLBACK in autocommit.
+    await previous
     if (sent) {
       await unspanned(() => connection.query('ROLLBACK')).catch((failure: unknown) => {
         ;(connection as pg.Client & { __knex__disposed?: unknown }).__knex__disposed = failure

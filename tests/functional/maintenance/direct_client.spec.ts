@@ -181,6 +181,27 @@ test.group('Direct database client for the hot paths', () => {
     }
   })
 
+  test('statements left behind by a failed Promise.all roll back with the rest', async ({
+    assert,
+  }) => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    const failure = await failureOf(
+      direct.transaction(async (trx) => {
+        await Promise.all([
+          trx.rawQuery('SELECT 1/0'),
+          trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)'),
+          trx.rawQuery('INSERT INTO direct_trx_probe VALUES (2)'),
+        ])
+      })
+    )
+    assert.equal(failure?.code, '22012')
+    // Still queued when the work threw: they ran in the aborted transaction, not after it.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await assertProbeEmpty(assert)
+    await db.rawQuery('DROP TABLE direct_trx_probe')
+  })
+
   test('a failure the work caught still rolls back: its COMMIT answers ROLLBACK', async ({
     assert,
   }) => {
