@@ -201,22 +201,24 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
   const afterCommit: (() => void)[] = []
   const waiting: (Statement | string)[] = ['BEGIN']
   let sent = false
-  const sendNow = async (last: Statement | string) => {
+  const sendBatch = async (batch: (Statement | string)[]) => {
+    const [only] = batch
+    const results = await (batch.length > 1
+      ? pipelined(connection, batch)
+      : typeof only === 'string'
+        ? unspanned(() => connection.query(only)).then((result) => [result])
+        : run(connection, only).then((result) => [result]))
+    return results[results.length - 1]
+  }
+  // The batch is taken when the statement is given, so statements and deferred writes keep
+  // the order the work gave them in; batches go one after the other even when the work
+  // starts several at once, as pipeline mode is switched on for one batch at a time.
+  let previous: Promise<unknown> = Promise.resolve()
+  const send = (last: Statement | string) => {
     const batch = [...waiting, last]
     waiting.length = 0
     sent = true
-    const results = await (batch.length > 1
-      ? pipelined(connection, batch)
-      : typeof last === 'string'
-        ? unspanned(() => connection.query(last)).then((result) => [result])
-        : run(connection, last).then((result) => [result]))
-    return results[results.length - 1]
-  }
-  // Statements the work starts at once still go one batch after the other: pipeline mode
-  // is switched on for one batch at a time.
-  let previous: Promise<unknown> = Promise.resolve()
-  const send = (last: Statement | string) => {
-    const next = previous.then(() => sendNow(last))
+    const next = previous.then(() => sendBatch(batch))
     previous = next.catch(() => {})
     return next
   }

@@ -169,11 +169,13 @@ test.group('Direct database client for the hot paths', () => {
         await trx.rawQuery('CREATE TEMP TABLE direct_order_probe (n int) ON COMMIT DROP')
         trx.defer('INSERT INTO direct_order_probe VALUES (0)')
         // The first batch (pipelined) is still waiting on PostgreSQL when the others are sent.
-        await Promise.all([
+        const started = [
           trx.rawQuery('INSERT INTO direct_order_probe SELECT 1 FROM pg_sleep(0.02)'),
           ...[2, 3, 4].map((n) => trx.rawQuery('INSERT INTO direct_order_probe VALUES (?)', [n])),
-        ])
+        ]
+        // Deferred after the statements were given (not yet sent): it still goes after them.
         trx.defer('INSERT INTO direct_order_probe VALUES (5)')
+        await Promise.all(started)
         const all = 'SELECT array_agg(n ORDER BY ctid) AS ns FROM direct_order_probe'
         return (await trx.rawQuery(all)).rows[0].ns
       })
