@@ -17,7 +17,14 @@ async function assertProbeEmpty(assert: { equal(actual: unknown, expected: unkno
   assert.equal(rows.rows[0].n, 0)
 }
 
-test.group('Direct database client for the hot paths', () => {
+test.group('Direct database client for the hot paths', (group) => {
+  // An empty probe table for the transaction tests, dropped after each.
+  group.each.setup(async () => {
+    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
+    await db.rawQuery('TRUNCATE direct_trx_probe')
+    return () => db.rawQuery('DROP TABLE IF EXISTS direct_trx_probe')
+  })
+
   test('numbers ? placeholders outside quoted literals and identifiers', ({ assert }) => {
     assert.equal(
       numberedPlaceholders(`SELECT ?, '?' AS "?", 'it''s ?', ?::bigint WHERE x = ?`),
@@ -55,8 +62,6 @@ test.group('Direct database client for the hot paths', () => {
   })
 
   test('a transaction commits all, then runs its after-commit handlers', async ({ assert }) => {
-    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-    await db.rawQuery('TRUNCATE direct_trx_probe')
     const seen: number[] = []
     const result = await direct.transaction(async (trx) => {
       await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (?), (?)', [1, 2])
@@ -94,8 +99,6 @@ test.group('Direct database client for the hot paths', () => {
       },
     ])
     .run(async ({ assert }, { work }) => {
-      await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-      await db.rawQuery('TRUNCATE direct_trx_probe')
       const pool = (db.connection().getWriteClient() as any).client.pool
       const before = pool.numUsed()
       let handled = false
@@ -115,14 +118,11 @@ test.group('Direct database client for the hot paths', () => {
       })
       const after = await db.rawQuery('SELECT count(*)::int AS n FROM direct_trx_probe')
       assert.equal(after.rows[0].n, 1)
-      await db.rawQuery('DROP TABLE direct_trx_probe')
     })
 
   test('BEGIN travels with the first statement and deferred writes with the COMMIT', async ({
     assert,
   }) => {
-    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-    await db.rawQuery('TRUNCATE direct_trx_probe')
     // Every statement handed to pg, and whether it went out in a pipelined batch.
     const sent: string[] = []
     const query = pg.Client.prototype.query
@@ -186,8 +186,6 @@ test.group('Direct database client for the hot paths', () => {
   test('statements left behind by a failed Promise.all roll back with the rest', async ({
     assert,
   }) => {
-    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-    await db.rawQuery('TRUNCATE direct_trx_probe')
     const failure = await failureOf(
       direct.transaction(async (trx) => {
         await Promise.all([
@@ -201,14 +199,11 @@ test.group('Direct database client for the hot paths', () => {
     // Still queued when the work threw: they ran in the aborted transaction, not after it.
     await new Promise((resolve) => setTimeout(resolve, 50))
     await assertProbeEmpty(assert)
-    await db.rawQuery('DROP TABLE direct_trx_probe')
   })
 
   test('a failure the work caught still rolls back: its COMMIT answers ROLLBACK', async ({
     assert,
   }) => {
-    await db.rawQuery('CREATE TABLE IF NOT EXISTS direct_trx_probe (v int)')
-    await db.rawQuery('TRUNCATE direct_trx_probe')
     const failure = await failureOf(
       direct.transaction(async (trx) => {
         await trx.rawQuery('INSERT INTO direct_trx_probe VALUES (1)')
@@ -218,7 +213,6 @@ test.group('Direct database client for the hot paths', () => {
     )
     assert.match(String(failure), /COMMIT answered ROLLBACK/)
     await assertProbeEmpty(assert)
-    await db.rawQuery('DROP TABLE direct_trx_probe')
   })
 
   test('a repeated statement is prepared once per connection, then only executed', async ({
