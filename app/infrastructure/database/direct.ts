@@ -131,8 +131,9 @@ async function run(connection: pg.Client, sent: Statement) {
 const UNSPANNED = new WeakSet<Statement>()
 
 /*
- * Several statements in ONE round trip: pg's pipeline mode sends them all at
- * once, each with its own Sync, and PostgreSQL answers them in order. Inside
+ * Statements in ONE round trip: pg's pipeline mode sends them all at once
+ * (a batch of one is just a statement), each with its own Sync, and PostgreSQL
+ * answers them in order. Inside
  * a transaction a failed statement aborts it, so the ones behind it fail too
  * and a COMMIT behind it rolls back. Throws the first failure; else returns
  * every result.
@@ -201,15 +202,6 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
   const afterCommit: (() => void)[] = []
   const waiting: (Statement | string)[] = ['BEGIN']
   let sent = false
-  const sendBatch = async (batch: (Statement | string)[]) => {
-    const [only] = batch
-    const results = await (batch.length > 1
-      ? pipelined(connection, batch)
-      : typeof only === 'string'
-        ? unspanned(() => connection.query(only)).then((result) => [result])
-        : run(connection, only).then((result) => [result]))
-    return results[results.length - 1]
-  }
   // The batch is taken when the statement is given, so statements and deferred writes keep
   // the order the work gave them in; batches go one after the other even when the work
   // starts several at once, as pipeline mode is switched on for one batch at a time.
@@ -218,7 +210,9 @@ async function transactionOnce<T>(work: (trx: Transaction) => Promise<T>): Promi
     const batch = [...waiting, last]
     waiting.length = 0
     sent = true
-    const next = previous.then(() => sendBatch(batch))
+    const next = previous.then(() =>
+      pipelined(connection, batch).then((results) => results.at(-1)!)
+    )
     previous = next.catch(() => {})
     return next
   }

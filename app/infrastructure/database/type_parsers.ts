@@ -8,6 +8,11 @@ const isDigit = (text: string, at: number) => {
   return code >= 48 && code <= 57
 }
 
+/* pg's own timestamptz parser, for the texts parseTimestamptz does not read itself. */
+function pgTimestamptz(text: string) {
+  return pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text')(text) as Date
+}
+
 /*
  * A timestamptz as PostgreSQL writes it with DateStyle ISO
  * ("2026-12-04 23:42:02.123+00", offsets "+05:30" or "-03"), read by
@@ -17,8 +22,8 @@ const isDigit = (text: string, at: number) => {
  * goes to pg's parser.
  */
 export function parseTimestamptz(text: string): Date {
-  const fallback = () => pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text')(text) as Date
-  if (text.length < 22 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32) return fallback()
+  if (text.length < 22 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32)
+    return pgTimestamptz(text)
   let at = 19
   let millis = 0
   if (text.charCodeAt(at) === 46) {
@@ -30,15 +35,15 @@ export function parseTimestamptz(text: string): Date {
   }
   const sign = text.charCodeAt(at)
   if ((sign !== 43 && sign !== 45) || !isDigit(text, at + 1) || !isDigit(text, at + 2)) {
-    return fallback()
+    return pgTimestamptz(text)
   }
   let offsetMinutes = two(text, at + 1) * 60
   if (at + 3 < text.length) {
-    if (text.length !== at + 6 || text.charCodeAt(at + 3) !== 58) return fallback()
+    if (text.length !== at + 6 || text.charCodeAt(at + 3) !== 58) return pgTimestamptz(text)
     offsetMinutes += two(text, at + 4)
   }
   const year = two(text, 0) * 100 + two(text, 2)
-  if (year < 100) return fallback()
+  if (year < 100) return pgTimestamptz(text)
   const utc = Date.UTC(
     year,
     two(text, 5) - 1,

@@ -19,11 +19,11 @@ export interface PayoutPageFilter {
 }
 
 /*
- * One page of GET /api/v1/payouts: newest first on (created_at, id), as plain
- * views (payout_store's PAYOUT_VIEW_COLUMNS and payoutViewFromRow), no models. The SQL text depends only
- * on which filters are set, so each shape is one named prepared statement on
- * the direct client, planned once per connection; values, the cursor's id and
- * the limit are bindings.
+ * One page of GET /api/v1/payouts: newest first on (created_at, id), as
+ * plain views (payout_store's PAYOUT_VIEW_COLUMNS and payoutViewFromRow), no
+ * models. The SQL text depends only on which filters are set, so each shape
+ * is one named prepared statement on the direct client, planned once per
+ * connection; values, the cursor's id and the limit are bindings.
  */
 export async function payoutPage(
   filter: PayoutPageFilter,
