@@ -108,7 +108,10 @@ async function main() {
     { label: 'tracing off', role: 'web, tracing off', port: BENCH_PORT },
     { label: 'tracing on, 100 %', role: 'web, tracing on', port: tracedPort },
   ]
-  const measured = new Map<string, { rps: number; cpu: number; p99: number }[]>()
+  const measured = new Map<
+    string,
+    { rps: number; cpu: number; p99: number; groups: Record<string, number> }[]
+  >()
   try {
     for (const side of sides) {
       await load(`${side.label} (warm-up)`, { ...options(side.port), duration: WARM_UP_SECONDS })
@@ -121,7 +124,7 @@ async function main() {
         const result = await load(side.label, options(side.port))
         const cpu = perRequest(before, cpuByProcess(), result.requests)
         const runs = measured.get(side.label) ?? []
-        runs.push({ rps: result.rps, cpu: cpu[side.role], p99: result.p99 })
+        runs.push({ rps: result.rps, cpu: cpu[side.role], p99: result.p99, groups: cpu })
         measured.set(side.label, runs)
       }
     }
@@ -139,6 +142,13 @@ async function main() {
       cpu: median(runs.map((r) => r.cpu)),
       p99: median(runs.map((r) => r.p99)),
       rounds: runs.map((r) => fixed(r.rps, 0)).join(' '),
+      // Every group's CPU per request (medians), the idle web process's included.
+      groups: Object.fromEntries(
+        Object.keys(runs[0].groups).map((group) => [
+          group,
+          median(runs.map((r) => r.groups[group] ?? 0)),
+        ])
+      ),
     }
   })
   printTable(
@@ -148,6 +158,13 @@ async function main() {
       'p99 ms': fixed(s.p99),
       'web CPU ms/request': fixed(s.cpu, 3),
       'req/s by round': s.rounds,
+    }))
+  )
+  console.log('\nCPU ms per create, by process group (medians):')
+  printTable(
+    summary.map((s) => ({
+      side: s.label,
+      ...Object.fromEntries(Object.entries(s.groups).map(([group, ms]) => [group, fixed(ms, 3)])),
     }))
   )
   const [plain, traced] = summary

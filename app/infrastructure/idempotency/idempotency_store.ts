@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { direct, type Transaction } from '#infrastructure/database/direct'
 import type { RawBindings } from '#infrastructure/database/bindings'
 import { IdempotencyKeyLostException } from '#exceptions/idempotency_exceptions'
+import { unspanned } from '#infrastructure/tracing/spans'
 
 export interface ClaimRequest {
   ownerId: string
@@ -69,8 +70,11 @@ export class IdempotencyStore {
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const claimId = randomUUID()
     for (let round = 0; round < 3; round++) {
-      const claimed = await direct.rawQuery(
-        `INSERT INTO idempotency_keys
+      // Bookkeeping like the seal, which travels unspanned with the COMMIT: a span
+      // for it would cost every keyed write's trace more than it tells (ADR 0010).
+      const claimed = await unspanned(() =>
+        direct.rawQuery(
+          `INSERT INTO idempotency_keys
            (owner_id, key, fingerprint, method, path, state, claim_id, locked_at, expires_at)
          VALUES (?, ?, ?, ?, ?, 'in_flight', ?, now(), now() + (? * interval '1 hour'))
          ON CONFLICT (owner_id, key) DO UPDATE
@@ -83,16 +87,17 @@ export class IdempotencyStore {
                   AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
                   AND idempotency_keys.locked_at <= now() - (? * interval '1 second'))
          RETURNING claim_id`,
-        [
-          request.ownerId,
-          request.key,
-          request.fingerprint,
-          request.method,
-          request.path,
-          claimId,
-          request.ttlHours,
-          request.staleAfterSeconds,
-        ]
+          [
+            request.ownerId,
+            request.key,
+            request.fingerprint,
+            request.method,
+            request.path,
+            claimId,
+            request.ttlHours,
+            request.staleAfterSeconds,
+          ]
+        )
       )
       if (claimed.rows[0]?.claim_id === claimId) {
         return {
