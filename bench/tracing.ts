@@ -4,7 +4,8 @@
  * span (OTEL_TRACES_SAMPLER=always_on) over OTLP/HTTP to a receiver in this
  * process, which counts and drops them. Keyed creates at 16 connections go to
  * each in turn, ROUNDS times; printed: req/s and CPU per request of each web
- * process (medians of the rounds) and the change.
+ * process (medians of the rounds) and the change, and the CPU per create of
+ * every process group (both web processes, PostgreSQL, RabbitMQ) on each side.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
